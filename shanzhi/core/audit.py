@@ -1,0 +1,77 @@
+"""Writing and verifying the hash-chained audit log.
+
+``record`` is called by ``do_*`` actions inside their transaction, so the event commits
+or rolls back together with the change it describes.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from shanzhi.core.models import AuditEvent, AuditHead
+from shanzhi.lib import hashchain
+
+
+def _plain(value) -> dict:
+    """JSON-native copy, so the hash computed now matches the value read back later."""
+    return json.loads(json.dumps(value or {}, cls=DjangoJSONEncoder))
+
+
+def record(
+    actor,
+    action: str,
+    obj=None,
+    *,
+    before=None,
+    after=None,
+    legal_basis: str = "",
+    note: str = "",
+    scope_path: str = "",
+) -> AuditEvent:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the action's transaction")
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        created=timezone.now(),
+        actor=actor,
+        actor_label=(actor.display_name if actor else "system")[:150],
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=_plain(before),
+        after=_plain(after),
+        legal_basis=legal_basis[:300],
+        note=note,
+        scope_path=scope_path,
+        prev_hash=head.last_hash,
+    )
+    event.hash = hashchain.link_hash(event.prev_hash, event.content())
+    event.save()
+    AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+# Why a link is broken, by ``hashchain.Break.reason``; translated where shown.
+BREAK_REASONS = {
+    "modified": gettext_noop("the event's content does not match its hash (edited)"),
+    "missing": gettext_noop("events before this one are missing (deleted)"),
+    "reordered": gettext_noop("the event is out of sequence (reordered)"),
+    "bad_link": gettext_noop("the event does not link to the previous event's hash"),
+    "truncated": gettext_noop("the last events of the log are missing (deleted from the end)"),
+}
+
+
+def verify_chain(batch_size: int = 2000) -> hashchain.Break | None:
+    """Check the whole stored chain; the first broken link or ``None``."""
+    head = AuditHead.objects.get(pk=1)
+    rows = (
+        (event.seq, event.prev_hash, event.hash, event.content())
+        for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=batch_size)
+    )
+    return hashchain.verify(rows, (head.last_seq, head.last_hash))

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def site(request):
+    return {"DEMO_MODE": settings.DEMO_MODE}

@@ -1,0 +1,61 @@
+"""Every role lands on its own home page ("my work") with what it needs."""
+
+import pytest
+from django.urls import reverse
+
+from shanzhi.demo.seed import DEMO_USERNAMES
+
+pytestmark = pytest.mark.django_db
+
+ROLE_OF = {
+    "resident": "resident",
+    "gridworker": "grid_worker",
+    "gridleader": "grid_leader",
+    "community": "community_staff",
+    "dispatcher": "street_dispatcher",
+    "streetstaff": "street_staff",
+    "department": "department_handler",
+    "leader": "leader",
+    "legal": "legal_adviser",
+    "socialorg": "social_org",
+    "admin": "admin",
+    "auditor": "auditor",
+}
+
+
+def test_every_role_has_a_demo_login():
+    assert sorted(ROLE_OF) == sorted(DEMO_USERNAMES)
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_each_demo_login_reaches_its_home(client_as, username):
+    page = client_as(username).get(reverse("home")).content.decode()
+    assert 'data-testid="my-work"' in page
+    assert f'data-role="{ROLE_OF[username]}"' in page
+
+
+def test_grid_worker_sees_their_grid_map_and_roster(client_as):
+    page = client_as("gridworker").get(reverse("home")).content.decode()
+    assert "data-map" in page and "mine=1" in page
+    assert "990101001001001" in page
+    assert "990101001001002" not in page
+
+
+def test_community_staff_sees_their_grids_and_coverage(client_as):
+    response = client_as("community").get(reverse("home"))
+    section = response.context["work"]["sections"][0]
+    assert len(section["grids"]) == 5
+    assert section["uncovered"] == []
+
+
+def test_auditor_sees_latest_audit_events(client_as):
+    response = client_as("auditor").get(reverse("home"))
+    section = response.context["work"]["sections"][0]
+    assert len(section["events"]) == 10
+
+
+def test_user_without_role_is_told_so(client, django_user_model):
+    user = django_user_model.objects.create_user("norole", password="x-long-password")
+    client.force_login(user, backend="shanzhi.core.auth.UsernameOrPhoneBackend")
+    client.cookies["django_language"] = "en"
+    assert "You hold no role yet" in client.get(reverse("home")).content.decode()

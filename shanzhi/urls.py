@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from shanzhi.core.forms import LoginForm
+
+admin.site.site_header = _("Shanzhi administration")
+admin.site.site_title = _("Shanzhi")
+admin.site.index_title = _("Maintain the governance structure")
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("org/", include("shanzhi.org.urls")),
+    path("", include("shanzhi.portal.urls")),
+]
