@@ -2,13 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shanzhi.org.access import access_person, access_region, scope_of
 from shanzhi.org.models import Membership, attach_ancestors
 
 
-@require_GET
+@require_safe
 @login_required
 def unit_detail(request, pk):
     region = access_region(request.user, pk)
@@ -32,7 +32,7 @@ def unit_detail(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def person_detail(request, pk):
     person = access_person(request.user, pk)

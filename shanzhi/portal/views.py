@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from shanzhi.core.audit import BREAK_REASONS
@@ -48,7 +48,7 @@ def _area_filter(request, qs):
     return qs, area, text
 
 
-@require_GET
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html", {"map": _map_settings()})
@@ -90,7 +90,7 @@ def audit_check(request):
     return redirect("home")
 
 
-@require_GET
+@require_safe
 def grid_roster(request):
     grids = Region.objects.active().grids()
     grids, area, text = _area_filter(request, grids)
@@ -119,7 +119,7 @@ def grid_roster(request):
     )
 
 
-@require_GET
+@require_safe
 def grid_detail(request, code):
     grid = get_object_or_404(Region.objects.active().grids().for_roster(), code=code)
     attach_ancestors([grid])
@@ -137,7 +137,7 @@ def grid_detail(request, code):
     )
 
 
-@require_GET
+@require_safe
 def grids_geojson(request):
     grids = Region.objects.active().grids()
     if request.GET.get("mine") and request.user.is_authenticated:
@@ -160,7 +160,7 @@ def grids_geojson(request):
     )
 
 
-@require_GET
+@require_safe
 def directory(request):
     bodies = Body.objects.active().select_related("region", "parent")
     street = request.GET.get("street", "").strip()
@@ -179,7 +179,7 @@ def directory(request):
     )
 
 
-@require_GET
+@require_safe
 def body_detail(request, pk):
     body = get_object_or_404(Body.objects.active().select_related("region", "parent"), pk=pk)
     return render(
