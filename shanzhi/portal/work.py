@@ -4,7 +4,7 @@ One builder per role, each returning the context of its own template section. La
 procedures (cases, petitions …) add their queues here.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from shanzhi.core.models import AuditEvent
 from shanzhi.core.roles import AUDIT_READERS, Role
@@ -30,15 +30,14 @@ def _grid_section(memberships):
 def _area_section(memberships):
     areas = [m.region for m in memberships if m.region_id]
     grids = _grids_under(areas)
-    children = (
-        Region.objects.active()
-        .filter(parent__in=areas)
-        .annotate(grid_count=Count("children", filter=Q(children__level=Level.GRID)))
-        .order_by("code")
-    )
+    children = list(Region.objects.active().filter(parent__in=areas).exclude(level=Level.GRID))
+    for child in children:
+        inside = [g for g in grids if g.path.startswith(child.path)]
+        child.grid_count = len(inside)
+        child.uncovered_count = sum(1 for g in inside if not g.roster)
     return {
         "areas": areas,
-        "children": children,
+        "children": sorted(children, key=lambda c: c.code),
         "grids": grids,
         "uncovered": [g for g in grids if not g.roster],
     }

@@ -59,3 +59,19 @@ def test_user_without_role_is_told_so(client, django_user_model):
     client.force_login(user, backend="shanzhi.core.auth.UsernameOrPhoneBackend")
     client.cookies["django_language"] = "en"
     assert "You hold no role yet" in client.get(reverse("home")).content.decode()
+
+
+def test_street_staff_sees_grid_counts_per_community(client_as):
+    from shanzhi.core.roles import Role
+    from shanzhi.org.models import Membership
+
+    Membership.objects.filter(region__code="990101001002003", role=Role.GRID_WORKER).delete()
+    section = client_as("streetstaff").get(reverse("home")).context["work"]["sections"][0]
+    counts = {c.code: (c.grid_count, c.uncovered_count) for c in section["children"]}
+    assert counts == {
+        "990101001001": (5, 0),
+        "990101001002": (5, 1),
+        "990101001003": (5, 0),
+        "990101001004": (5, 0),
+    }
+    assert [g.code for g in section["uncovered"]] == ["990101001002003"]

@@ -119,3 +119,11 @@ def test_demo_mode_shows_the_synthetic_banner(client, settings):
 def test_public_pages_refuse_writes(client):
     for name in ("grid_roster", "directory", "home", "grids_geojson"):
         assert client.post(reverse(name)).status_code == 405
+
+
+def test_login_page_lists_demo_accounts_in_demo_mode_only(client, settings):
+    assert 'data-testid="demo-logins"' not in html(client.get(reverse("login")))
+    settings.DEMO_MODE = True
+    page = html(client.get(reverse("login")))
+    assert 'data-testid="demo-logins"' in page
+    assert "<code>gridworker</code>" in page and "Shanzhi-demo-2026" in page

@@ -1,5 +1,0 @@
-from django.conf import settings
-
-
-def site(request):
-    return {"DEMO_MODE": settings.DEMO_MODE}
