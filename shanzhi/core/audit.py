@@ -6,13 +6,26 @@ or rolls back together with the change it describes.
 
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from shanzhi.core.models import AuditEvent, AuditHead
 from shanzhi.lib import hashchain
+
+# Human labels of audited actions ("org.region.update" → "修改组织单元"), registered by
+# each app for the audit log pages; unknown actions show their code.
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_actions(labels: dict[str, str]) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
 
 
 def _plain(value) -> dict:
@@ -34,6 +47,9 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
     head = AuditHead.objects.select_for_update().get(pk=1)
+    # The object's description is frozen in the deployment's language, whoever acts.
+    with translation.override(settings.LANGUAGE_CODE):
+        object_repr = str(obj)[:200] if obj is not None else ""
     actor = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         seq=head.last_seq + 1,
@@ -43,7 +59,7 @@ def record(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=object_repr,
         before=_plain(before),
         after=_plain(after),
         legal_basis=legal_basis[:300],

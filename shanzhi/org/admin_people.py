@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shanzhi.core import audit
 from shanzhi.core.models import AuditEvent, User
 from shanzhi.core.roles import AUDIT_READERS, STRUCTURE_EDITORS
 from shanzhi.lib import identity
@@ -107,10 +108,14 @@ class PersonAdmin(BaseUserAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["seq", "created", "actor_label", "action", "object_repr", "note"]
+    list_display = ["seq", "created", "actor_label", "action_name", "object_repr", "note"]
     list_filter = ["action"]
     search_fields = ["object_repr", "actor_label", "note"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, event):
+        return audit.action_label(event.action)
 
     def has_module_permission(self, request):
         return request.user.is_superuser or bool(scope_of(request.user).roles & AUDIT_READERS)

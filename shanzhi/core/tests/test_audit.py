@@ -107,3 +107,22 @@ def test_failed_action_leaves_no_event(persona, region):
     assert AuditHead.objects.get(pk=1).last_seq == before
     assert not Region.objects.filter(code="bad").exists()
     run_verify()
+
+
+def test_object_description_is_frozen_in_the_deployment_language(persona, region):
+    from shanzhi.core.roles import Role
+    from shanzhi.org.actions import do_save_membership
+    from shanzhi.org.models import Membership
+
+    membership = do_save_membership(
+        Membership(
+            user=persona("resident"), role=Role.GRID_WORKER, region=region("990101001001002")
+        ),
+        actor=persona("admin"),
+    )  # the test runs with English active
+    assert "网格员" in AuditEvent.objects.for_object(membership).get().object_repr
+
+
+def test_action_labels_are_shown_translated(client_as):
+    page = client_as("auditor").get("/").content.decode()
+    assert "任命角色" in page and "org.membership.create" not in page
