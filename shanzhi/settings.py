@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "shanzhi.core",
     "shanzhi.org",
+    "shanzhi.duties",
     "shanzhi.demo",
     "shanzhi.portal",
 ]
@@ -251,6 +252,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Overlap between sibling grids (and a grid sticking out of its parent) below this many
 # square metres is treated as digitising noise, not as a conflict.
 GRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("SHANZHI_GRID_TOLERANCE_M2", "25"))
+
+# --- Working-day calendar -----------------------------------------------------------
+# Office hours for clocks counted in working hours, as HH:MM-HH:MM periods.
+WORKING_HOURS = os.environ.get("SHANZHI_WORKING_HOURS", "08:30-12:00,13:30-17:30")
 
 LOGGING = {
     "version": 1,
