@@ -20,6 +20,7 @@ ROLE_OF_LOGIN = {
     "gridleader": "grid_leader",
     "community": "community_staff",
     "dispatcher": "street_dispatcher",
+    "centre": "street_dispatcher",
     "streetstaff": "street_staff",
     "department": "department_handler",
     "leader": "leader",

@@ -17,8 +17,10 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         from shanzhi.demo.seed import load_demo
+        from shanzhi.duties.seed import load_catalogue
 
         load_demo()
+        load_catalogue()
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +58,14 @@ def region(db):
         return Region.objects.get(code=code)
 
     return get
+
+
+@pytest.fixture
+def singleton_rows(transactional_db):
+    """Transactional tests start from a flushed database (the previous one's flush):
+    recreate the single rows that migrations normally put there."""
+    from shanzhi.core.models import AuditHead
+    from shanzhi.org.models import GridIndexVersion
+
+    AuditHead.objects.get_or_create(pk=1)
+    GridIndexVersion.objects.get_or_create(pk=1)

@@ -59,6 +59,8 @@ FIELD_ENCRYPTION_KEYS = env_list("SHANZHI_FIELD_KEYS") or [
 DEBUG = env_bool("SHANZHI_DEBUG")
 # The demo district prints its logins and shows a "synthetic data" banner.
 DEMO_MODE = env_bool("SHANZHI_DEMO")
+# Extra endpoints for the benchmarks in bench/ (a bare insert view as their baseline).
+BENCH_ENDPOINTS = env_bool("SHANZHI_BENCH")
 # Plain HTTP on a loopback address (the local demo). Anything else is served over HTTPS.
 PLAIN_HTTP = env_bool("SHANZHI_PLAIN_HTTP")
 
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "shanzhi.core",
     "shanzhi.org",
     "shanzhi.duties",
+    "shanzhi.cases",
     "shanzhi.demo",
     "shanzhi.portal",
 ]
@@ -113,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shanzhi.demo.context_processors.demo",
+                "shanzhi.portal.inbox.unread_count",
             ],
         },
     },
@@ -139,6 +143,10 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # A file, not SQLite's shared-cache memory database, so that tests with
+            # several connections lock and wait exactly as production does (one file per
+            # test process, so that runs side by side do not share it).
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -166,15 +174,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Behind a reverse proxy (nginx) that sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For. Off: both headers are ignored, as any client can send them.
+BEHIND_PROXY = env_bool("SHANZHI_BEHIND_PROXY")
+
 # Failed-login throttling: after 5 failures for the same account from the same address
-# the account is locked for that address for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("SHANZHI_LOGIN_FAILURE_LIMIT", "5"))
+# the account is locked for that address for 15 minutes. Failures count per account
+# whatever spelling of the name or phone number was typed; an address that fails 50
+# times over any accounts is locked as a whole.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("SHANZHI_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SHANZHI_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_FAILURE_LIMIT = "shanzhi.core.auth.failure_limit"
+AXES_USERNAME_CALLABLE = "shanzhi.core.auth.throttle_key"
+AXES_CLIENT_IP_CALLABLE = "shanzhi.core.auth.client_ip"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SHANZHI_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Security headers -------------------------------------------------------------
 MAP_TILE_URL = os.environ.get("SHANZHI_MAP_TILE_URL", "")
@@ -182,13 +199,20 @@ MAP_TILE_ATTRIBUTION = os.environ.get("SHANZHI_MAP_TILE_ATTRIBUTION", "")
 
 
 def _tile_origin(url: str) -> list[str]:
+    """The CSP source of a tile URL template. Servers that spread tiles over subdomains
+    ("https://t{s}.tianditu.gov.cn/…") get a wildcard for the whole label holding {s}
+    (and any labels left of it, since CSP allows a wildcard only as the leftmost label)."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url.replace("{s}", "a"))
-    if not parts.scheme:
+    parts = urlsplit(url.replace("{s}", "__s__"))
+    if not parts.scheme or not parts.hostname:
         return []
-    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
-    return [f"{parts.scheme}://{host}"]
+    labels = parts.hostname.split(".")
+    marked = [n for n, label in enumerate(labels) if "__s__" in label]
+    if marked:
+        labels = ["*", *labels[marked[-1] + 1 :]]
+    port = f":{parts.port}" if parts.port else ""
+    return [f"{parts.scheme}://{'.'.join(labels)}{port}"]
 
 
 CONTENT_SECURITY_POLICY = {
@@ -217,7 +241,7 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SHANZHI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-if env_bool("SHANZHI_BEHIND_PROXY"):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Internationalisation ---------------------------------------------------------
@@ -252,6 +276,22 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Overlap between sibling grids (and a grid sticking out of its parent) below this many
 # square metres is treated as digitising noise, not as a conflict.
 GRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("SHANZHI_GRID_TOLERANCE_M2", "25"))
+
+# --- Notifications ------------------------------------------------------------------
+# Channels every notification goes out on: in-platform always; email and SMS when set.
+NOTIFICATION_CHANNELS = env_list("SHANZHI_NOTIFICATION_CHANNELS", "inapp")
+SMS_BACKEND = os.environ.get("SHANZHI_SMS_BACKEND", "shanzhi.core.notify.LoggingSmsBackend")
+EMAIL_BACKEND = os.environ.get(
+    "SHANZHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("SHANZHI_FROM_EMAIL", "shanzhi@localhost")
+
+# --- Cases ----------------------------------------------------------------------------
+CASE_MAX_ATTACHMENTS = int(os.environ.get("SHANZHI_CASE_MAX_ATTACHMENTS", "6"))
+CASE_MAX_ATTACHMENT_BYTES = int(os.environ.get("SHANZHI_CASE_MAX_ATTACHMENT_MB", "10")) * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# When a clock runs out, notify the leaders one level above the responsible body.
+ESCALATE_OVERDUE = env_bool("SHANZHI_ESCALATE_OVERDUE", True)
 
 # --- Working-day calendar -----------------------------------------------------------
 # Office hours for clocks counted in working hours, as HH:MM-HH:MM periods.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,5 +22,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("org/", include("shanzhi.org.urls")),
+    path("duties/", include("shanzhi.duties.urls")),
+    path("cases/", include("shanzhi.cases.urls")),
     path("", include("shanzhi.portal.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:  # SHANZHI_BENCH=1: endpoints for bench/, never in production
+    from shanzhi import bench_views
+
+    urlpatterns += [path("bench/bare-insert/", bench_views.bare_insert, name="bench_bare_insert")]

@@ -6,12 +6,17 @@ from shanzhi.core import audit
 
 
 def snapshot(obj: models.Model) -> dict:
-    """The audited state of a model instance: its concrete, non-secret field values."""
+    """The audited state of a model instance: its concrete, non-secret field values, with
+    the fields a model lists in ``AUDIT_MASKED_FIELDS`` (name → mask function) masked."""
+    masked = getattr(type(obj), "AUDIT_MASKED_FIELDS", {})
     data = {}
     for field in obj._meta.concrete_fields:
         if field.name.endswith("_encrypted") or field.name == "password":
             continue
-        data[field.attname] = field.value_from_object(obj)
+        value = field.value_from_object(obj)
+        if field.name in masked and value:
+            value = masked[field.name](value)
+        data[field.attname] = value
     return data
 
 

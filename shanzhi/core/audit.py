@@ -55,7 +55,9 @@ def record(
         seq=head.last_seq + 1,
         created=timezone.now(),
         actor=actor,
-        actor_label=(actor.display_name if actor else "system")[:150],
+        # The system itself (a management command) is stored as an empty label and named
+        # in the reader's language when shown (``AuditEvent.actor_display``).
+        actor_label=actor.display_name[:150] if actor else "",
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -83,11 +85,28 @@ BREAK_REASONS = {
 }
 
 
-def verify_chain(batch_size: int = 2000) -> hashchain.Break | None:
-    """Check the whole stored chain; the first broken link or ``None``."""
+def chain_head() -> tuple[int, str]:
+    """The stored ``(last_seq, last_hash)`` of the chain."""
     head = AuditHead.objects.get(pk=1)
+    return head.last_seq, head.last_hash
+
+
+def verify_chain(batch_size: int = 2000, head: tuple[int, str] | None = None):
+    """Check the stored chain up to ``head`` (read now when not given); the first broken
+    link or ``None``.
+
+    Events are appended while the check runs. Only events up to the head read at the
+    start are checked, and the last of them must carry the head's hash: an event
+    appended meanwhile is left for the next check, while events deleted from the end
+    (the head says N, fewer or other events lead up to N) are still reported.
+    """
+    if head is None:
+        head = chain_head()
+    last_seq, _last_hash = head
     rows = (
         (event.seq, event.prev_hash, event.hash, event.content())
-        for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=batch_size)
+        for event in AuditEvent.objects.filter(seq__lte=last_seq)
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
     )
-    return hashchain.verify(rows, (head.last_seq, head.last_hash))
+    return hashchain.verify(rows, head)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shanzhi.core import crypto
@@ -39,6 +40,10 @@ class User(AbstractUser):
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
 
     objects = UserManager()
+
+    # Personal contact details are written to the append-only audit log masked: the log
+    # shows that a number changed without keeping it forever (``core.actions.snapshot``).
+    AUDIT_MASKED_FIELDS = {"phone": identity.mask_mobile, "email": identity.mask_email}
 
     class Meta:
         verbose_name = _("user")
@@ -125,6 +130,14 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")
 
+    @property
+    def actor_display(self) -> str:
+        """Who acted, for display: the stored name, or "system" in the reader's language
+        (the system is stored as an empty label; early events stored "system")."""
+        if self.actor_id is None and self.actor_label in ("", "system"):
+            return gettext("System")
+        return self.actor_label
+
     def content(self) -> dict:
         """What the hash covers."""
         return {
@@ -159,3 +172,44 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class NotificationChannel(models.TextChoices):
+    IN_APP = "inapp", _("In the platform")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """The outbox: one message to one person on one channel. Written in the same
+    transaction as the change it reports; delivered afterwards by a background task."""
+
+    recipient = models.ForeignKey(
+        "core.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.subject

@@ -13,7 +13,7 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker")
     GRID_LEADER = "grid_leader", _("Grid leader")
     COMMUNITY_STAFF = "community_staff", _("Community staff")
-    STREET_DISPATCHER = "street_dispatcher", _("Street dispatcher")
+    STREET_DISPATCHER = "street_dispatcher", _("Dispatcher")
     STREET_STAFF = "street_staff", _("Street staff")
     DEPARTMENT_HANDLER = "department_handler", _("Department handler")
     LEADER = "leader", _("Leader / supervisor")

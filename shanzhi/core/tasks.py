@@ -18,3 +18,32 @@ def verify_audit_chain() -> dict:
         "reason": broken.reason if broken else "",
         "checked_at": timezone.now().isoformat(),
     }
+
+
+@task()
+def deliver_notifications(ids: list[int]) -> dict:
+    """Send queued email and text messages; in-platform ones need no delivery."""
+    from django.core.mail import send_mail
+
+    from shanzhi.core.models import Notification, NotificationChannel, NotificationStatus
+    from shanzhi.core.notify import sms_backend
+
+    sent = failed = 0
+    pending = Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING)
+    for message in pending.select_related("recipient"):
+        try:
+            if message.channel == NotificationChannel.EMAIL:
+                send_mail(message.subject, message.body, None, [message.recipient.email])
+            elif message.channel == NotificationChannel.SMS:
+                sms_backend().send(message.recipient.phone, f"{message.subject} {message.body}")
+        except Exception as exc:  # a failed delivery is recorded, not raised
+            Notification.objects.filter(pk=message.pk).update(
+                status=NotificationStatus.FAILED, error=str(exc)[:300]
+            )
+            failed += 1
+        else:
+            Notification.objects.filter(pk=message.pk).update(
+                status=NotificationStatus.SENT, sent_at=timezone.now()
+            )
+            sent += 1
+    return {"sent": sent, "failed": failed}

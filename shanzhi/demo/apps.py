@@ -6,3 +6,8 @@ class DemoConfig(AppConfig):
     name = "shanzhi.demo"
     label = "demo"
     verbose_name = _("Demo district (synthetic)")
+
+    def ready(self):
+        from shanzhi.core import audit
+
+        audit.register_actions({"demo.synthetic_cases": _("Synthetic cases generated")})

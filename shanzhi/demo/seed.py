@@ -66,6 +66,7 @@ def _phone(n: int) -> str:
 
 
 def _mobile(n: int) -> str:
+    """Mobile numbers in the block 1990000xxxx: synthetic, but not guaranteed unassigned."""
     return f"1990000{n:04d}"
 
 
@@ -320,6 +321,19 @@ def _add_demo_logins(fake, counter, district, streets, grids_by_community, depar
         user = _person(username, fake.name(), _mobile(next(counter)))
         duty = _phone(next(counter)) if role == Role.GRID_WORKER else ""
         do_save_membership(Membership(user=user, role=role, duty_phone=duty, **unit), **save)
+    # The district command centre's dispatcher (12345 hotline), after the others so that
+    # the synthetic names of the earlier accounts stay the same.
+    centre = _person("centre", fake.name(), _mobile(next(counter)))
+    do_save_membership(
+        Membership(
+            user=centre,
+            role=Role.STREET_DISPATCHER,
+            region=district,
+            body=Body.objects.get(region=district, kind=BodyKind.COMMAND_CENTRE),
+            title="12345热线调度员",
+        ),
+        **save,
+    )
     # One grid leader over three grids (一长兼多格).
     leader = _person("gridleader", fake.name(), _mobile(next(counter)))
     for grid in grids[:3]:
@@ -352,6 +366,7 @@ DEMO_USERNAMES = [
     "gridleader",
     "community",
     "dispatcher",
+    "centre",
     "streetstaff",
     "department",
     "leader",

@@ -7,11 +7,13 @@ note and writes an audit event with the editor, the time and the before/after va
 the audit events of an item are its version history.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shanzhi.org.models import Body, BodyKind, Level, Region
+from shanzhi.org.models import BODY_LEVELS, Body, BodyKind, Level, Region
 
 
 class LawLevel(models.TextChoices):
@@ -117,6 +119,38 @@ class MatterCategory(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    @property
+    def is_major(self) -> bool:
+        return self.parent_id is None
+
+    def clean(self):
+        errors = {}
+        if self.parent_id:
+            parent = self.parent
+            if self.pk and parent.pk == self.pk:
+                errors["parent"] = _("A category cannot be its own major class.")
+            elif parent.parent_id is not None:
+                errors["parent"] = _(
+                    "%(parent)s is itself a minor class; the catalogue has only two levels."
+                ) % {"parent": parent}
+            elif self.pk and self.children.exists():
+                errors["parent"] = _(
+                    "This category is a major class with minor classes; it cannot be placed "
+                    "under another class."
+                )
+            elif self.kind and parent.kind != self.kind:
+                errors["parent"] = _(
+                    "The major class is of kind “%(parent_kind)s”, not “%(kind)s”."
+                ) % {"parent_kind": parent.get_kind_display(), "kind": self.get_kind_display()}
+        if self.redirect == Redirect.EMERGENCY and not self.emergency_number.strip():
+            errors["emergency_number"] = _(
+                "An emergency category needs the emergency number residents should call."
+            )
+        if self.emergency_number and not re.fullmatch(r"[0-9]{3,8}", self.emergency_number):
+            errors["emergency_number"] = _("The emergency number has digits only, e.g. 119.")
+        if errors:
+            raise ValidationError(errors)
+
     def is_department_owned(self) -> bool:
         """True when a duty list gives this matter (or its major class) to a department:
         an item of the power list of a department, or a street item withdrawn (收回)."""
@@ -190,6 +224,38 @@ class DutyItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = {}
+        if self.list_kind == ListKind.STREET_DUTY:
+            if not self.duty_type:
+                errors["duty_type"] = _(
+                    "Say how the street holds this item: basic, cooperating or withdrawn."
+                )
+            if self.body_kind and self.body_kind != BodyKind.STREET_OFFICE:
+                errors["body_kind"] = _("Items of the street duty list belong to street offices.")
+            if self.duty_type in (DutyType.WITHDRAWN, DutyType.COOPERATIVE) and not (
+                self.department_id
+            ):
+                errors["department"] = _(
+                    "Name the department that took this item back or that the street supports."
+                )
+        elif self.list_kind == ListKind.POWER and self.duty_type:
+            errors["duty_type"] = _(
+                "Duty types (basic / cooperating / withdrawn) belong to the street duty list."
+            )
+        if self.department_id and self.department.kind != BodyKind.DEPARTMENT:
+            errors["department"] = _("%(body)s is not a district department.") % {
+                "body": self.department
+            }
+        if self.body_kind and self.level and self.level not in BODY_LEVELS[self.body_kind]:
+            errors["level"] = _("A %(kind)s works at the %(levels)s level, not the %(level)s.") % {
+                "kind": self.get_body_kind_display(),
+                "levels": " / ".join(str(Level(x).label) for x in BODY_LEVELS[self.body_kind]),
+                "level": self.get_level_display(),
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class Owner(models.TextChoices):
@@ -287,8 +353,36 @@ class DispatchRule(models.Model):
                 "The duty lists give this matter to a functional department; it cannot be "
                 "dispatched to a street or community (国办函〔2025〕66号)."
             )
+        if self.lead_body_id and not self.lead_body.is_active and self.is_active:
+            errors["lead_body"] = _("%(body)s is no longer active.") % {"body": self.lead_body}
+        elif self.lead_body_id and "lead_body" not in errors and not self._lead_serves_area():
+            errors["lead_body"] = _(
+                "%(body)s does not serve all of %(area)s; name the kind of body instead, so "
+                "that the body serving each case's place is chosen."
+            ) % {
+                "body": self.lead_body,
+                "area": self.area.name if self.area_id else _("the whole district"),
+            }
+        if self.is_active and self.category_id and self._duplicate().exists():
+            # The database constraint misses this when the area is empty: PostgreSQL
+            # treats NULLs as distinct in a unique index.
+            errors["area"] = _("This category already has a rule for this area.")
         if errors:
             raise ValidationError(errors)
+
+    def _lead_serves_area(self) -> bool:
+        served = self.lead_body.region
+        if self.area_id:
+            return self.area.path.startswith(served.path)
+        return served.parent_id is None
+
+    def _duplicate(self):
+        rules = DispatchRule.objects.filter(is_active=True, category_id=self.category_id)
+        if self.area_id is None:
+            rules = rules.filter(area__isnull=True)
+        else:
+            rules = rules.filter(area_id=self.area_id)
+        return rules.exclude(pk=self.pk)
 
 
 class Unit(models.TextChoices):
@@ -356,6 +450,37 @@ class TimeLimit(models.Model):
     @property
     def legal_basis(self) -> str:
         return str(self.article) if self.article_id else self.basis_note
+
+    def clean(self):
+        from shanzhi.duties import statutory
+
+        errors = {}
+        if self.value == 0:
+            errors["value"] = _("A time limit must be longer than zero.")
+        if not self.article_id and not self.basis_note.strip():
+            errors["basis_note"] = _(
+                "Every time limit shows its basis: choose an article or describe the document."
+            )
+        if self.is_active and self.procedure and self.clock and self._duplicate().exists():
+            # As for dispatch rules: PostgreSQL treats an empty category as distinct.
+            errors["category"] = _("A limit for this clock, category and urgency exists.")
+        if not errors and self.is_active and self.value and self.unit:
+            try:
+                statutory.check_not_looser(self.procedure, self.clock, self.value, self.unit)
+            except ValidationError as exc:
+                errors["value"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def _duplicate(self):
+        limits = TimeLimit.objects.filter(
+            is_active=True, procedure=self.procedure, clock=self.clock, urgency=self.urgency
+        )
+        if self.category_id is None:
+            limits = limits.filter(category__isnull=True)
+        else:
+            limits = limits.filter(category_id=self.category_id)
+        return limits.exclude(pk=self.pk)
 
 
 class CalendarOverride(models.Model):

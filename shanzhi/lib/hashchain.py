@@ -45,8 +45,10 @@ def verify(records: Iterable[tuple[int, str, str, Mapping]], head: tuple[int, st
     """Check records given as ``(seq, prev_hash, hash, content)`` in storage order.
 
     Sequence numbers start at 1 and have no gaps. ``head`` is the separately stored
-    ``(last_seq, last_hash)``; it catches records deleted from the end. Returns the first
-    ``Break`` or ``None`` when the whole chain holds.
+    ``(last_seq, last_hash)``; it catches records deleted from the end. When records are
+    appended while the check runs, read the head first and pass only the records with
+    ``seq <= head[0]``: the last of them must then carry the head's hash. Returns the
+    first ``Break`` or ``None`` when the whole chain holds.
     """
     expected_prev, expected_seq = GENESIS, 1
     for seq, prev_hash, stored_hash, content in records:

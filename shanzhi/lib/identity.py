@@ -52,3 +52,11 @@ def mask_id_number(value: str) -> str:
 def mask_mobile(value: str) -> str:
     """138****5678."""
     return mask(value, 3, 4)
+
+
+def mask_email(value: str) -> str:
+    """z***@example.com: the first character of the local part and the domain."""
+    if not value:
+        return ""
+    local, at, domain = value.partition("@")
+    return f"{local[:1]}***{at}{domain}"

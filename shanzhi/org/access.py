@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shanzhi.core.roles import READ_ONLY_ROLES, STAFF_ROLES, STRUCTURE_EDITORS, Role
 
@@ -33,10 +34,25 @@ class Scope:
     def is_staff(self) -> bool:
         return self.everything or bool(self.roles & STAFF_ROLES)
 
-    def _under(self, lookup: str) -> Q:
-        if not self.region_paths:
+    @property
+    def edit_roots(self) -> list[str]:
+        """Roots of the subtrees this user may change (administrator memberships)."""
+        return [p for p, roles in self.roles_at.items() if p and roles & STRUCTURE_EDITORS]
+
+    def _under(self, lookup: str, paths=None) -> Q:
+        # An empty path (a unit not saved yet) would be a prefix of every path.
+        paths = [p for p in (self.region_paths if paths is None else paths) if p]
+        if not paths:
             return Q(pk__in=[])
-        return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in self.region_paths))
+        return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
+
+    def _around(self, lookup: str) -> Q:
+        """Units in the scope's subtrees or above them (the areas that contain them)."""
+        ancestors = set()
+        for path in self.region_paths:
+            parts = [p for p in path.strip("/").split("/") if p]
+            ancestors |= {"/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts))}
+        return self._under(lookup) | Q(**{f"{lookup}__in": sorted(ancestors)})
 
     def filter_regions(self, qs):
         return qs if self.everything else qs.filter(self._under("path"))
@@ -66,11 +82,67 @@ class Scope:
         holders = self.filter_memberships(Membership.objects.all()).values("user_id")
         return qs.filter(Q(pk__in=holders) | Q(pk=self.user_id))
 
+    def filter_editable_regions(self, qs):
+        return qs if self.everything else qs.filter(self._under("path", self.edit_roots))
+
+    def filter_editable_users(self, qs):
+        """Accounts this user may change: every active role the account holds lies in
+        an area this user administers. Accounts holding no role may be changed by any
+        administrator, unless they are staff or superuser accounts (platform operators),
+        which only a superuser changes."""
+        from shanzhi.org.models import Membership
+
+        if self.everything:
+            return qs
+        roots = self.edit_roots
+        if not roots:
+            return qs.none()
+        active = Membership.objects.active()
+        inside = active.filter(
+            self._under("region__path", roots)
+            | (Q(region__isnull=True) & self._under("body__region__path", roots))
+        )
+        outside = active.exclude(pk__in=inside.values("pk")).values("user_id")
+        holders = active.values("user_id")
+        return (
+            qs.filter(is_superuser=False)
+            .exclude(pk__in=outside)
+            .exclude(Q(is_staff=True) & ~Q(pk__in=holders))
+        )
+
+    def filter_layers(self, qs):
+        """Grid layers serving this user's area: owned by a body in it or above it, or
+        owned by no body (district-wide)."""
+        if self.everything:
+            return qs
+        if not self.is_staff:
+            return qs.none()
+        return qs.filter(
+            self._around("owner__region__path")
+            | Q(owner_id__in=self.body_ids)
+            | Q(owner__isnull=True)
+        )
+
+    def filter_cells(self, qs):
+        """Layer cells with a base grid in this user's area, or of a layer owned here."""
+        from shanzhi.org.models import LayerCellGrid
+
+        if self.everything:
+            return qs
+        in_area = LayerCellGrid.objects.filter(self._under("grid__path")).values("cell_id")
+        return qs.filter(
+            Q(pk__in=in_area)
+            | self._under("layer__owner__region__path")
+            | Q(layer__owner_id__in=self.body_ids)
+        )
+
     def roles_over(self, path: str) -> set[str]:
         """Roles the user holds at this unit or at one of its ancestors."""
         held = set()
+        if not path:
+            return held
         for root, roles in self.roles_at.items():
-            if path.startswith(root):
+            if root and path.startswith(root):
                 held |= roles
         return held
 
@@ -146,21 +218,72 @@ def access_person(user, pk):
     return person
 
 
-def require_structure_editor(user, region=None) -> None:
-    """Refuse unless ``user`` administers ``region`` (or any area, when ``region`` is None).
+NOT_ADMINISTRATOR = gettext_lazy("Only a system administrator of this area may change it.")
 
-    ``user=None`` is the system itself: management commands run by an operator who has
-    shell access to the server, such as the demo loader.
+
+def require_structure_editor(user, region) -> None:
+    """Refuse unless ``user`` administers ``region``.
+
+    ``region=None`` is something that belongs to no area, or stands above every area
+    (a new district): only a superuser may change it. ``user=None`` is the system itself:
+    management commands run by an operator who has shell access to the server, such as
+    the demo loader.
     """
     if user is None:
         return
     scope = scope_of(user)
-    path = region.path if region is not None else None
-    if scope.everything:
-        return
-    if path is None:
-        if any(roles & STRUCTURE_EDITORS for roles in scope.roles_at.values()):
+    if region is None:
+        if scope.everything:
             return
-    elif scope.may_edit_structure_at(path):
+        raise PermissionDenied(
+            _("Only a superuser may change this: it lies outside every administrator's area.")
+        )
+    if not scope.may_edit_structure_at(region.path):
+        raise PermissionDenied(NOT_ADMINISTRATOR)
+
+
+def require_any_structure_editor(user) -> None:
+    """Refuse unless ``user`` administers some area (or is the system)."""
+    if user is None or scope_of(user).everything or scope_of(user).edit_roots:
         return
-    raise PermissionDenied(_("Only a system administrator of this area may change it."))
+    raise PermissionDenied(NOT_ADMINISTRATOR)
+
+
+def may_change_person(user, person) -> bool:
+    """Whether ``user`` may change ``person``'s account (see ``filter_editable_users``)."""
+    if user is None:
+        return True
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if person.pk is None:
+        return bool(scope.edit_roots) and not (person.is_superuser or person.is_staff)
+    return scope.filter_editable_users(type(person).objects.filter(pk=person.pk)).exists()
+
+
+def require_person_editor(user, person) -> None:
+    if not may_change_person(user, person):
+        raise PermissionDenied(
+            _(
+                "Only a system administrator of every area where this person holds a role "
+                "may change their account."
+            )
+        )
+
+
+def require_layer_editor(user, owner) -> None:
+    """A grid layer is changed by an administrator of its owner body's area."""
+    require_structure_editor(user, owner.region if owner is not None else None)
+
+
+def require_grids_editor(user, grids) -> None:
+    """Refuse unless ``user`` administers every one of ``grids``."""
+    if user is None:
+        return
+    scope = scope_of(user)
+    outside = [g for g in grids if not scope.may_edit_structure_at(g.path)]
+    if outside:
+        raise PermissionDenied(
+            _("You do not administer %(grids)s.")
+            % {"grids": ", ".join(str(g) for g in outside[:5])}
+        )

@@ -3,7 +3,9 @@ through the ``do_*`` actions so that every change is validated and audited."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from shanzhi.core.roles import STRUCTURE_EDITORS, Role
 from shanzhi.org import actions
 from shanzhi.org.access import scope_of
-from shanzhi.org.grid_import import GridImportError, do_import_grids
+from shanzhi.org.grid_import import MAX_BYTES, GridImportError, do_import_grids
 from shanzhi.org.models import (
     Body,
     GridLayer,
@@ -59,7 +61,14 @@ class ScopedAdmin(admin.ModelAdmin):
         return request.user.is_superuser or bool(self._roles(request) & STRUCTURE_EDITORS)
 
     def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request)
+        if not self.has_add_permission(request):
+            return False
+        return obj is None or self.may_change(scope_of(request.user), obj)
+
+    def may_change(self, scope, obj) -> bool:
+        """Whether an administrator with this scope may change this object (the action
+        checks it again, before and after the change)."""
+        raise NotImplementedError
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -76,6 +85,11 @@ class ScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Region.objects.visible_to(request.user)
         elif related is Body:
             kwargs["queryset"] = Body.objects.visible_to(request.user)
+        elif related is GridLayer:
+            kwargs["queryset"] = GridLayer.objects.visible_to(request.user)
+        elif related is get_user_model():
+            # Only people whose account this administrator may change can be given a role.
+            kwargs["queryset"] = scope_of(request.user).filter_editable_users(related.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -100,6 +114,9 @@ class RegionAdmin(ScopedAdmin):
     def scoped(self, request, qs):
         return qs.visible_to(request.user).select_related("parent")
 
+    def may_change(self, scope, obj):
+        return scope.may_edit_structure_at(obj.path)
+
     def get_urls(self):
         return [
             path(
@@ -114,11 +131,14 @@ class RegionAdmin(ScopedAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         errors, form = [], GridImportForm(request.POST or None, request.FILES or None)
-        form.fields["parent"].queryset = Region.objects.visible_to(request.user)
+        form.fields["parent"].queryset = scope_of(request.user).filter_editable_regions(
+            Region.objects.active()
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 saved = do_import_grids(
-                    form.cleaned_data["file"].read(),
+                    # One byte over the limit is enough for the import to refuse the file.
+                    form.cleaned_data["file"].read(MAX_BYTES + 1),
                     actor=request.user,
                     parent=form.cleaned_data["parent"],
                     note=form.cleaned_data["note"],
@@ -160,6 +180,9 @@ class BodyAdmin(ScopedAdmin):
     def scoped(self, request, qs):
         return qs.visible_to(request.user).select_related("region")
 
+    def may_change(self, scope, obj):
+        return scope.may_edit_structure_at(obj.region.path)
+
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdmin):
@@ -171,7 +194,22 @@ class MembershipAdmin(ScopedAdmin):
     action = staticmethod(actions.do_save_membership)
 
     def scoped(self, request, qs):
-        return qs.visible_to(request.user).select_related("user", "region", "body")
+        return qs.visible_to(request.user).select_related("user", "region", "body__region")
+
+    def may_change(self, scope, obj):
+        unit = obj.region or obj.body.region
+        return scope.may_edit_structure_at(unit.path)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("user")
+        if obj is not None and field is not None:
+            # The person already holding the role stays a valid choice; the action still
+            # refuses to give the role to someone else outside this administrator's reach.
+            field.queryset = get_user_model().objects.filter(
+                Q(pk__in=field.queryset.values("pk")) | Q(pk=obj.user_id)
+            )
+        return form
 
 
 @admin.register(GridLayer)
@@ -181,7 +219,12 @@ class GridLayerAdmin(ScopedAdmin):
     action = staticmethod(actions.do_save_layer)
 
     def scoped(self, request, qs):
-        return qs.select_related("owner")
+        return qs.visible_to(request.user).select_related("owner__region")
+
+    def may_change(self, scope, obj):
+        if obj.owner_id is None:
+            return scope.everything
+        return scope.may_edit_structure_at(obj.owner.region.path)
 
 
 class LayerCellForm(AuditedForm):
@@ -222,19 +265,52 @@ class LayerCellForm(AuditedForm):
 class LayerCellAdmin(ScopedAdmin):
     form = LayerCellForm
     list_display = ["name", "layer"]
-    list_filter = ["layer"]
+    list_filter = [("layer", admin.RelatedOnlyFieldListFilter)]
     fields = ["layer", "name", "grids"]
 
     def scoped(self, request, qs):
-        return qs.select_related("layer")
+        return qs.visible_to(request.user).select_related("layer")
+
+    def may_change(self, scope, obj):
+        """At least one of its base grids is in this administrator's area (the action
+        checks every grid added, removed or renamed with the cell)."""
+        if scope.everything:
+            return True
+        editable = scope.filter_editable_regions(obj.base_grids.all())
+        if editable.exists():
+            return True
+        owner = obj.layer.owner
+        return owner is not None and scope.may_edit_structure_at(owner.region.path)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        scope = scope_of(request.user)
+
+        class ScopedLayerCellForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                choices = Q(
+                    pk__in=scope.filter_editable_regions(Region.objects.grids().active()).values(
+                        "pk"
+                    )
+                )
+                if self.instance.pk:
+                    choices |= Q(pk__in=self.instance.base_grids.values("pk"))
+                self.fields["grids"].queryset = Region.objects.filter(choices)
+
+        return ScopedLayerCellForm
 
     def save_model(self, request, obj, form, change):
-        actions.do_save_layer_cell(
-            obj,
-            grids=form.cleaned_data["grids"],
-            actor=request.user,
-            note=form.cleaned_data.get("change_note", ""),
-        )
+        try:
+            actions.do_save_layer_cell(
+                obj,
+                grids=form.cleaned_data["grids"],
+                actor=request.user,
+                note=form.cleaned_data.get("change_note", ""),
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            raise
 
     def save_related(self, request, form, formsets, change):
         """The grids were saved with the cell by the action."""

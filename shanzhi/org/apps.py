@@ -24,6 +24,9 @@ class OrgConfig(AppConfig):
                 "org.layer_cell.update": _("Layer cell changed"),
                 "core.user.create": _("Account created"),
                 "core.user.update": _("Account changed"),
+                "core.user.set_password": _("Password set"),
+                "core.user.grant_staff": _("Admin screens opened to the account"),
+                "core.user.revoke_staff": _("Admin screens closed to the account"),
                 "demo.synthetic_structure": _("Synthetic structure generated"),
             }
         )

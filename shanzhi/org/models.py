@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from shanzhi.core.roles import Role
 from shanzhi.lib import geo, identity
@@ -64,12 +65,7 @@ class RegionQuerySet(models.QuerySet):
 
     def for_roster(self):
         """Grids with the people published on the roster: active grid workers and leaders."""
-        published = (
-            Membership.objects.active()
-            .filter(role__in=(Role.GRID_WORKER, Role.GRID_LEADER))
-            .select_related("user")
-            .order_by("role", "pk")
-        )
+        published = Membership.objects.published().select_related("user").order_by("role", "pk")
         return self.prefetch_related(
             models.Prefetch("memberships", queryset=published, to_attr="roster")
         )
@@ -148,22 +144,77 @@ class Region(models.Model):
                 errors["parent"] = _("A unit cannot be placed under itself or its own children.")
             elif self._parent_changed() and self.children.exists():
                 errors["parent"] = _("Move or deactivate its sub-units before moving this unit.")
+        stored = self._stored()
         code_error = self._code_error()
+        if not code_error and stored and stored.code != self.code and self.children.exists():
+            # Sub-unit codes start with this code; changing it would orphan them all.
+            code_error = _("A unit with sub-units keeps its code.")
         if code_error:
             errors["code"] = code_error
         if self.level in GRID_LEVELS and not self.geometry:
             errors["geometry"] = _("A grid needs its boundary.")
         if self.geometry and "parent" not in errors:
             try:
-                self.geometry = geo.to_geojson(self._checked_shape())
+                shape = self._checked_shape()
+                if stored and stored.geometry != self.geometry:
+                    self._check_holds_children(shape)
+                self.geometry = geo.to_geojson(shape)
             except geo.GeometryError as exc:
                 errors["geometry"] = exc.message
+        if stored and stored.is_active and not self.is_active:
+            refusal = self._deactivation_refusal()
+            if refusal:
+                errors["is_active"] = refusal
         if errors:
             raise ValidationError(errors)
+
+    def _stored(self) -> "Region | None":
+        if self.pk is None:
+            return None
+        return (
+            Region.objects.filter(pk=self.pk)
+            .only("code", "parent_id", "geometry", "is_active")
+            .first()
+        )
 
     def _parent_changed(self) -> bool:
         stored = Region.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first()
         return stored != self.parent_id
+
+    def _check_holds_children(self, shape) -> None:
+        """A new boundary must still hold every active sub-unit."""
+        tolerance = settings.GRID_OVERLAP_TOLERANCE_M2
+        for child in self.children.active().filter(geometry__isnull=False):
+            outside = geo.area_m2(geo.parse_polygon(child.geometry).difference(shape))
+            if outside > tolerance:
+                raise geo.GeometryError(
+                    "child_outside",
+                    _(
+                        "%(unit)s would extend %(area)s m² outside this boundary "
+                        "(tolerance %(tolerance)s m²)."
+                    ),
+                    unit=str(child),
+                    area=round(outside, 1),
+                    tolerance=tolerance,
+                )
+
+    def _deactivation_refusal(self) -> str | None:
+        """Why this unit cannot be deactivated now, or None."""
+        children = self.children.active().count()
+        if children:
+            return ngettext(
+                "This unit still has %(n)d active sub-unit; deactivate or move it first.",
+                "This unit still has %(n)d active sub-units; deactivate or move them first.",
+                children,
+            ) % {"n": children}
+        holders = Membership.objects.active().filter(region_id=self.pk).count()
+        if holders:
+            return ngettext(
+                "%(n)d person still holds a role in this unit; end or move the role first.",
+                "%(n)d people still hold a role in this unit; end or move their roles first.",
+                holders,
+            ) % {"n": holders}
+        return None
 
     def code_prefix(self) -> str:
         """The ancestor code this unit's code must start with."""
@@ -191,19 +242,36 @@ class Region(models.Model):
             return _("The last three digits of the code (the sequence number) cannot be 000.")
         return None
 
+    def overlap_scope(self) -> "Region | None":
+        """The unit within which units of this level must not overlap: the community for a
+        grid (whether it sits directly in the community or in a neighbourhood of it), the
+        parent for every other level (None for a district)."""
+        if self.parent_id is None:
+            return None
+        if self.level == Level.GRID and self.parent.level == Level.NEIGHBOURHOOD:
+            return self.parent.parent
+        return self.parent
+
     def _checked_shape(self):
         tolerance = settings.GRID_OVERLAP_TOLERANCE_M2
         shape = geo.parse_polygon(self.geometry)
         if self.parent_id and self.parent.geometry:
             geo.check_inside(shape, geo.parse_polygon(self.parent.geometry), tolerance)
-        siblings = (
+        others = (
             Region.objects.active()
-            .filter(parent_id=self.parent_id, level=self.level, geometry__isnull=False)
+            .filter(level=self.level, geometry__isnull=False)
             .exclude(pk=self.pk)
         )
+        scope = self.overlap_scope()
+        if scope is None:
+            others = others.filter(parent__isnull=True)
+        elif self.level == Level.GRID and scope.path:
+            others = others.filter(path__startswith=scope.path)
+        else:
+            others = others.filter(parent_id=scope.pk)
         geo.check_no_overlap(
             shape,
-            ((str(s), geo.parse_polygon(s.geometry)) for s in siblings),
+            ((str(s), geo.parse_polygon(s.geometry)) for s in others),
             tolerance,
         )
         return shape
@@ -304,10 +372,20 @@ class Body(models.Model):
                 "levels": " / ".join(str(Level(x).label) for x in BODY_LEVELS[self.kind]),
                 "level": self.region.get_level_display(),
             }
-        if self.parent_id and self.pk and self.parent_id == self.pk:
-            errors["parent"] = _("A body cannot be its own parent.")
+        if self.parent_id and self.pk and self._parent_cycle():
+            errors["parent"] = _("A body cannot be placed under itself or its own sub-bodies.")
         if errors:
             raise ValidationError(errors)
+
+    def _parent_cycle(self) -> bool:
+        """Whether the chosen parent is this body or one of the bodies below it."""
+        seen, current = set(), self.parent_id
+        while current is not None and current not in seen:
+            if current == self.pk:
+                return True
+            seen.add(current)
+            current = Body.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+        return current is not None  # a cycle already stored above this body
 
 
 # What kind of unit each role is held in. Roles held in a body scope to that body;
@@ -317,7 +395,9 @@ ROLE_UNITS = {
     Role.GRID_WORKER: {"levels": (Level.GRID, Level.MICRO_GRID)},
     Role.GRID_LEADER: {"levels": (Level.GRID,)},
     Role.COMMUNITY_STAFF: {"levels": (Level.COMMUNITY, Level.NEIGHBOURHOOD)},
-    Role.STREET_DISPATCHER: {"levels": (Level.STREET,)},
+    # A dispatcher works in a street's sub-centre or in the district's command centre
+    # (the 12345 hotline), which also takes the cases located nowhere.
+    Role.STREET_DISPATCHER: {"levels": (Level.STREET, Level.DISTRICT)},
     Role.STREET_STAFF: {"levels": (Level.STREET,)},
     Role.DEPARTMENT_HANDLER: {
         "bodies": (BodyKind.DEPARTMENT, BodyKind.STATIONED_AGENCY, BodyKind.ENFORCEMENT_BRIGADE)
@@ -330,10 +410,22 @@ ROLE_UNITS = {
 }
 
 
+# The roles named on the public grid roster (网格公示).
+ROSTER_ROLES = (Role.GRID_WORKER, Role.GRID_LEADER)
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self):
+        """Held today: started, and not yet ended."""
         today = timezone.localdate()
-        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=today))
+        return self.filter(started_on__lte=today).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=today)
+        )
+
+    def published(self):
+        """What the public roster shows: active grid workers and leaders whose account
+        is active. Nobody else's name may be found through the public pages."""
+        return self.active().filter(role__in=ROSTER_ROLES, user__is_active=True)
 
     def visible_to(self, user):
         from shanzhi.org.access import scope_of
@@ -436,6 +528,11 @@ class Membership(models.Model):
                     "levels": " / ".join(str(Level(x).label) for x in rule["levels"]),
                     "level": region.get_level_display(),
                 }
+        if self.region_id and self.body_id and self.body.region_id != self.region_id:
+            errors["body"] = _(
+                "%(body)s serves %(area)s, not %(region)s: choose the body alone, or a body "
+                "serving this org unit."
+            ) % {"body": self.body, "area": self.body.region, "region": self.region}
         if self.ended_on and self.ended_on < self.started_on:
             errors["ended_on"] = _("The end date is before the start date.")
         if not errors and self.user_id and self.role:
@@ -458,6 +555,13 @@ class LayerKind(models.TextChoices):
     OTHER = "other", _("Other departmental grid")
 
 
+class GridLayerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from shanzhi.org.access import scope_of
+
+        return scope_of(user).filter_layers(self)
+
+
 class GridLayer(models.Model):
     """A departmental grid system mapped onto the base grids (多网融合): departments use
     the existing grids instead of drawing their own."""
@@ -474,6 +578,8 @@ class GridLayer(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    objects = GridLayerQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("grid layer")
@@ -481,6 +587,13 @@ class GridLayer(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class LayerCellQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from shanzhi.org.access import scope_of
+
+        return scope_of(user).filter_cells(self)
 
 
 class LayerCell(models.Model):
@@ -496,6 +609,8 @@ class LayerCell(models.Model):
         through="LayerCellGrid",
         related_name="layer_cells",
     )
+
+    objects = LayerCellQuerySet.as_manager()
 
     class Meta:
         ordering = ["layer", "name"]

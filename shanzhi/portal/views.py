@@ -16,7 +16,7 @@ from shanzhi.core.audit import BREAK_REASONS
 from shanzhi.core.roles import AUDIT_READERS
 from shanzhi.core.tasks import verify_audit_chain
 from shanzhi.org.access import scope_of
-from shanzhi.org.models import Body, BodyKind, Level, Region, attach_ancestors
+from shanzhi.org.models import Body, BodyKind, Level, Membership, Region, attach_ancestors
 from shanzhi.portal.work import my_work
 
 ROSTER_PAGE_SIZE = 50
@@ -40,11 +40,12 @@ def _area_filter(request, qs):
             break
     text = request.GET.get("q", "").strip()[:50]
     if text:
+        # Only the names the roster publishes may be searched: searching anyone else's
+        # name (a resident's) would tell the public which grid they live in.
+        named = Membership.objects.published().filter(user__real_name__icontains=text)
         qs = qs.filter(
-            Q(code__startswith=text)
-            | Q(name__icontains=text)
-            | Q(memberships__user__real_name__icontains=text)
-        ).distinct()
+            Q(code__startswith=text) | Q(name__icontains=text) | Q(pk__in=named.values("region_id"))
+        )
     return qs, area, text
 
 

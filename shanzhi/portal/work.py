@@ -4,19 +4,23 @@ One builder per role, each returning the context of its own template section. La
 procedures (cases, petitions …) add their queues here.
 """
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from shanzhi.core.models import AuditEvent
 from shanzhi.core.roles import AUDIT_READERS, Role
 from shanzhi.org.models import Level, Membership, Region, attach_ancestors
 
-ROSTER_ROLES = (Role.GRID_WORKER, Role.GRID_LEADER)
+# Areas small enough to list every grid with its roster on the home page.
+ROSTER_AREA_LEVELS = (Level.COMMUNITY, Level.NEIGHBOURHOOD)
+# Grids without a grid worker listed by name on an area's home page; the rest are counted.
+UNCOVERED_SHOWN = 20
 
 
 def _grids_under(regions):
     query = Q(pk__in=[])
     for region in regions:
-        query |= Q(path__startswith=region.path)
+        if region.path:  # an empty path would match every grid
+            query |= Q(path__startswith=region.path)
     grids = list(Region.objects.active().grids().filter(query).order_by("code").for_roster())
     attach_ancestors(grids)
     return grids
@@ -28,18 +32,43 @@ def _grid_section(memberships):
 
 
 def _area_section(memberships):
+    """An area's grids counted in the database, per sub-unit; the roster itself only for
+    a community (a few dozen grids), never for a street or district (thousands)."""
     areas = [m.region for m in memberships if m.region_id]
-    grids = _grids_under(areas)
-    children = list(Region.objects.active().filter(parent__in=areas).exclude(level=Level.GRID))
+    under = Q(pk__in=[])
+    for area in areas:
+        if area.path:
+            under |= Q(path__startswith=area.path)
+    staffed = Membership.objects.active().filter(
+        role=Role.GRID_WORKER, user__is_active=True, region=OuterRef("pk")
+    )
+    grids = Region.objects.active().grids().filter(under).annotate(staffed=Exists(staffed))
+    uncovered = Q(staffed=False)
+    children = list(
+        Region.objects.active().filter(parent__in=areas).exclude(level=Level.GRID).order_by("code")
+    )
+    counts = {"grid_count": Count("pk"), "uncovered_count": Count("pk", filter=uncovered)}
     for child in children:
-        inside = [g for g in grids if g.path.startswith(child.path)]
-        child.grid_count = len(inside)
-        child.uncovered_count = sum(1 for g in inside if not g.roster)
+        inside = Q(path__startswith=child.path)
+        counts[f"grids_{child.pk}"] = Count("pk", filter=inside)
+        counts[f"uncovered_{child.pk}"] = Count("pk", filter=inside & uncovered)
+    totals = grids.aggregate(**counts)
+    for child in children:
+        child.grid_count = totals[f"grids_{child.pk}"]
+        child.uncovered_count = totals[f"uncovered_{child.pk}"]
+    show_roster = bool(areas) and all(a.level in ROSTER_AREA_LEVELS for a in areas)
+    roster = list(grids.order_by("code").for_roster()) if show_roster else []
+    gaps = list(grids.filter(uncovered).order_by("code")[:UNCOVERED_SHOWN])
+    attach_ancestors(roster + gaps)
     return {
         "areas": areas,
-        "children": sorted(children, key=lambda c: c.code),
-        "grids": grids,
-        "uncovered": [g for g in grids if not g.roster],
+        "children": children,
+        "grid_count": totals["grid_count"],
+        "uncovered_count": totals["uncovered_count"],
+        "uncovered": gaps,
+        "uncovered_more": totals["uncovered_count"] - len(gaps),
+        "show_roster": show_roster,
+        "grids": roster,
     }
 
 
@@ -55,7 +84,7 @@ def _body_section(memberships):
 
 
 def _audit_section(user, memberships):
-    roots = [m.region.path for m in memberships if m.region_id]
+    roots = [m.region.path for m in memberships if m.region_id and m.region.path]
     query = Q(pk__in=[])
     for root in roots:
         query |= Q(scope_path__startswith=root)

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import translation
 
 from shanzhi.core.models import AuditEvent, AuditHead
@@ -123,6 +124,58 @@ def test_object_description_is_frozen_in_the_deployment_language(persona, region
     assert "网格员" in AuditEvent.objects.for_object(membership).get().object_repr
 
 
-def test_action_labels_are_shown_translated(client_as):
+def test_action_labels_are_shown_instead_of_codes(client_as):
+    from shanzhi.core.audit import action_label
+
     page = client_as("auditor").get("/").content.decode()
-    assert "任命角色" in page and "org.membership.create" not in page
+    latest = AuditEvent.objects.order_by("-seq")[:10]
+    for event in latest:
+        assert event.action not in page
+        assert str(action_label(event.action)) in page
+
+
+def test_event_appended_during_a_check_is_not_taken_for_a_truncation(persona, region):
+    """The check reads the head, then scans; an event appended in between is left for
+    the next check instead of being reported as a deleted tail."""
+    from shanzhi.core import audit
+
+    head = audit.chain_head()
+    grid = region("990101001001001")
+    grid.name = "并发写入"
+    do_save_region(grid, actor=persona("admin"), note="检查期间写入")
+    assert AuditEvent.objects.filter(seq__gt=head[0]).exists()
+    assert audit.verify_chain(head=head) is None
+    assert audit.verify_chain() is None
+
+
+def test_deleted_tail_is_still_found_by_a_check_that_started_before(persona, region):
+    from shanzhi.core import audit
+
+    head = audit.chain_head()
+    last = AuditEvent.objects.get(seq=head[0])
+    _raw("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
+    broken = audit.verify_chain(head=head)
+    assert broken is not None and broken.reason == "truncated"
+
+
+def test_the_system_is_named_in_the_readers_language(region):
+    from shanzhi.core import audit
+
+    with transaction.atomic():
+        event = audit.record(None, "org.region.update", region("990101001"), note="系统任务")
+    assert event.actor_label == "" and event.actor_id is None
+    assert event.actor_display == "System"
+    run_verify()
+
+
+def test_audit_action_filter_lists_action_names(client_as):
+    client = client_as("auditor")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
+    assert ">Role assigned</a>" in page
+    assert ">org.membership.create</a>" not in page
+    filtered = client.get(
+        reverse("admin:core_auditevent_changelist"), {"action": "org.membership.create"}
+    )
+    events = list(filtered.context["cl"].queryset)
+    assert events and {e.action for e in events} == {"org.membership.create"}

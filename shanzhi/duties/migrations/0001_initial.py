@@ -5,149 +5,470 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_grid_index_version'),
+        ("org", "0002_grid_index_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('is_working_day', models.BooleanField(verbose_name='working day')),
-                ('name', models.CharField(max_length=100, verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                ("is_working_day", models.BooleanField(verbose_name="working day")),
+                ("name", models.CharField(max_length=100, verbose_name="reason")),
             ],
             options={
-                'verbose_name': 'calendar override',
-                'verbose_name_plural': 'calendar overrides',
-                'ordering': ['date'],
+                "verbose_name": "calendar override",
+                "verbose_name_plural": "calendar overrides",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Law',
+            name="Law",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='short name')),
-                ('level', models.CharField(choices=[('law', 'Law'), ('admin_regulation', 'Administrative regulation'), ('local_regulation', 'Local regulation'), ('rule', 'Rule'), ('normative', 'Normative document'), ('standard', 'Standard')], max_length=20, verbose_name='level')),
-                ('issuer', models.CharField(blank=True, max_length=100, verbose_name='issued by')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='document number')),
-                ('effective_date', models.DateField(blank=True, null=True, verbose_name='in force from')),
-                ('url', models.URLField(blank=True, verbose_name='link to the full text')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in force')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="short name"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("law", "Law"),
+                            ("admin_regulation", "Administrative regulation"),
+                            ("local_regulation", "Local regulation"),
+                            ("rule", "Rule"),
+                            ("normative", "Normative document"),
+                            ("standard", "Standard"),
+                        ],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                ("issuer", models.CharField(blank=True, max_length=100, verbose_name="issued by")),
+                (
+                    "document_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="document number"),
+                ),
+                (
+                    "effective_date",
+                    models.DateField(blank=True, null=True, verbose_name="in force from"),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link to the full text")),
+                ("is_active", models.BooleanField(default=True, verbose_name="in force")),
             ],
             options={
-                'verbose_name': 'law or regulation',
-                'verbose_name_plural': 'laws and regulations',
-                'ordering': ['name'],
+                "verbose_name": "law or regulation",
+                "verbose_name_plural": "laws and regulations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='e.g. 第二十二条', max_length=40, verbose_name='article')),
-                ('text', models.TextField(blank=True, verbose_name='text (excerpt)')),
-                ('sort', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('law', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='duties.law', verbose_name='law')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="e.g. 第二十二条", max_length=40, verbose_name="article"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text (excerpt)")),
+                ("sort", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "law",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="duties.law",
+                        verbose_name="law",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['law', 'sort', 'number'],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["law", "sort", "number"],
             },
         ),
         migrations.CreateModel(
-            name='MatterCategory',
+            name="MatterCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('event', 'Event (事件)'), ('component', 'Component (部件)'), ('request', 'Citizen request (诉求)')], max_length=12, verbose_name='kind')),
-                ('hint', models.CharField(blank=True, help_text='Shown to residents choosing a category.', max_length=200, verbose_name='plain-language hint')),
-                ('redirect', models.CharField(blank=True, choices=[('', 'Handled here'), ('emergency', 'Emergency: call 110/119/120/122'), ('petition', 'Petition (信访) procedure'), ('litigation', 'Litigation or arbitration'), ('discipline', 'Discipline inspection'), ('reconsideration', 'Administrative reconsideration'), ('disclosure', 'Government information disclosure')], max_length=20, verbose_name='handled by')),
-                ('emergency_number', models.CharField(blank=True, max_length=10, verbose_name='emergency number')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='duties.mattercategory', verbose_name='major class')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("event", "Event (事件)"),
+                            ("component", "Component (部件)"),
+                            ("request", "Citizen request (诉求)"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "hint",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents choosing a category.",
+                        max_length=200,
+                        verbose_name="plain-language hint",
+                    ),
+                ),
+                (
+                    "redirect",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Handled here"),
+                            ("emergency", "Emergency: call 110/119/120/122"),
+                            ("petition", "Petition (信访) procedure"),
+                            ("litigation", "Litigation or arbitration"),
+                            ("discipline", "Discipline inspection"),
+                            ("reconsideration", "Administrative reconsideration"),
+                            ("disclosure", "Government information disclosure"),
+                        ],
+                        max_length=20,
+                        verbose_name="handled by",
+                    ),
+                ),
+                (
+                    "emergency_number",
+                    models.CharField(blank=True, max_length=10, verbose_name="emergency number"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="duties.mattercategory",
+                        verbose_name="major class",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matter category',
-                'verbose_name_plural': 'matter catalogue',
-                'ordering': ['code'],
+                "verbose_name": "matter category",
+                "verbose_name_plural": "matter catalogue",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='DutyItem',
+            name="DutyItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_kind', models.CharField(choices=[('power', 'Power-and-responsibility list (权责清单)'), ('street_duty', 'Street duty list (履职事项清单)')], max_length=12, verbose_name='list')),
-                ('title', models.CharField(max_length=200, verbose_name='item')),
-                ('body_kind', models.CharField(choices=[('department', 'District department'), ('street_office', 'Street office'), ('residents_committee', "Residents' committee"), ('stationed_agency', 'Stationed agency'), ('grid_council', 'Grid council'), ('enforcement_brigade', 'Comprehensive enforcement brigade'), ('command_centre', 'Command and dispatch centre'), ('other', 'Other body')], max_length=24, verbose_name='kind of body')),
-                ('level', models.CharField(choices=[('district', 'District'), ('street', 'Street'), ('community', 'Community'), ('neighbourhood', 'Neighbourhood'), ('grid', 'Grid'), ('micro_grid', 'Micro-grid')], max_length=16, verbose_name='level')),
-                ('duty_type', models.CharField(blank=True, choices=[('basic', 'Basic duty (基本履职)'), ('cooperative', 'Cooperating duty (配合履职)'), ('withdrawn', 'Withdrawn to the department (收回)')], max_length=12, verbose_name='duty type')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in force')),
-                ('articles', models.ManyToManyField(blank=True, to='duties.article', verbose_name='legal basis')),
-                ('department', models.ForeignKey(blank=True, help_text='The department that owns a withdrawn item, or that a cooperating item supports.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duty_items', to='org.body', verbose_name='department concerned')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duty_items', to='duties.mattercategory', verbose_name='matter category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "list_kind",
+                    models.CharField(
+                        choices=[
+                            ("power", "Power-and-responsibility list (权责清单)"),
+                            ("street_duty", "Street duty list (履职事项清单)"),
+                        ],
+                        max_length=12,
+                        verbose_name="list",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="item")),
+                (
+                    "body_kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "District department"),
+                            ("street_office", "Street office"),
+                            ("residents_committee", "Residents' committee"),
+                            ("stationed_agency", "Stationed agency"),
+                            ("grid_council", "Grid council"),
+                            ("enforcement_brigade", "Comprehensive enforcement brigade"),
+                            ("command_centre", "Command and dispatch centre"),
+                            ("other", "Other body"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind of body",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("district", "District"),
+                            ("street", "Street"),
+                            ("community", "Community"),
+                            ("neighbourhood", "Neighbourhood"),
+                            ("grid", "Grid"),
+                            ("micro_grid", "Micro-grid"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "duty_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("basic", "Basic duty (基本履职)"),
+                            ("cooperative", "Cooperating duty (配合履职)"),
+                            ("withdrawn", "Withdrawn to the department (收回)"),
+                        ],
+                        max_length=12,
+                        verbose_name="duty type",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in force")),
+                (
+                    "articles",
+                    models.ManyToManyField(
+                        blank=True, to="duties.article", verbose_name="legal basis"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The department that owns a withdrawn item, or that a cooperating item supports.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duty_items",
+                        to="org.body",
+                        verbose_name="department concerned",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duty_items",
+                        to="duties.mattercategory",
+                        verbose_name="matter category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty-list item',
-                'verbose_name_plural': 'duty-list items',
-                'ordering': ['list_kind', 'level', 'body_kind', 'title'],
+                "verbose_name": "duty-list item",
+                "verbose_name_plural": "duty-list items",
+                "ordering": ["list_kind", "level", "body_kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='DispatchRule',
+            name="DispatchRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner', models.CharField(choices=[('department', 'Functional department'), ('street', 'Street'), ('community', 'Community')], max_length=12, verbose_name='owner')),
-                ('lead_kind', models.CharField(choices=[('department', 'District department'), ('street_office', 'Street office'), ('residents_committee', "Residents' committee"), ('stationed_agency', 'Stationed agency'), ('grid_council', 'Grid council'), ('enforcement_brigade', 'Comprehensive enforcement brigade'), ('command_centre', 'Command and dispatch centre'), ('other', 'Other body')], max_length=24, verbose_name='lead body kind')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in force')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dispatch_rules', to='org.region', verbose_name='only in area')),
-                ('assisting', models.ManyToManyField(blank=True, related_name='assisting_rules', to='org.body', verbose_name='assisting bodies')),
-                ('lead_body', models.ForeignKey(blank=True, help_text="Required for departments; for streets and communities the body serving the case's location is chosen.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lead_rules', to='org.body', verbose_name='lead body')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatch_rules', to='duties.mattercategory', verbose_name='matter category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.CharField(
+                        choices=[
+                            ("department", "Functional department"),
+                            ("street", "Street"),
+                            ("community", "Community"),
+                        ],
+                        max_length=12,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "lead_kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "District department"),
+                            ("street_office", "Street office"),
+                            ("residents_committee", "Residents' committee"),
+                            ("stationed_agency", "Stationed agency"),
+                            ("grid_council", "Grid council"),
+                            ("enforcement_brigade", "Comprehensive enforcement brigade"),
+                            ("command_centre", "Command and dispatch centre"),
+                            ("other", "Other body"),
+                        ],
+                        max_length=24,
+                        verbose_name="lead body kind",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in force")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatch_rules",
+                        to="org.region",
+                        verbose_name="only in area",
+                    ),
+                ),
+                (
+                    "assisting",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="assisting_rules",
+                        to="org.body",
+                        verbose_name="assisting bodies",
+                    ),
+                ),
+                (
+                    "lead_body",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Required for departments; for streets and communities the body serving the case's location is chosen.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lead_rules",
+                        to="org.body",
+                        verbose_name="lead body",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatch_rules",
+                        to="duties.mattercategory",
+                        verbose_name="matter category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatch rule',
-                'verbose_name_plural': 'dispatch catalogue',
-                'ordering': ['category__code', 'area__code'],
+                "verbose_name": "dispatch rule",
+                "verbose_name_plural": "dispatch catalogue",
+                "ordering": ["category__code", "area__code"],
             },
         ),
         migrations.CreateModel(
-            name='TimeLimit',
+            name="TimeLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('procedure', models.CharField(max_length=40, verbose_name='procedure')),
-                ('clock', models.CharField(max_length=40, verbose_name='clock')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('critical', 'Critical')], default='normal', max_length=10, verbose_name='urgency')),
-                ('value', models.PositiveIntegerField(verbose_name='limit')),
-                ('unit', models.CharField(choices=[('hours', 'hours'), ('working_hours', 'working hours'), ('calendar_days', 'calendar days'), ('working_days', 'working days')], max_length=16, verbose_name='unit')),
-                ('basis_note', models.CharField(blank=True, help_text='e.g. the local document that sets the limit, when it is not in the article list.', max_length=200, verbose_name='basis (free text)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in force')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='duties.article', verbose_name='legal basis')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='time_limits', to='duties.mattercategory', verbose_name='matter category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("procedure", models.CharField(max_length=40, verbose_name="procedure")),
+                ("clock", models.CharField(max_length=40, verbose_name="clock")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Normal"),
+                            ("urgent", "Urgent"),
+                            ("critical", "Critical"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                ("value", models.PositiveIntegerField(verbose_name="limit")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("hours", "hours"),
+                            ("working_hours", "working hours"),
+                            ("calendar_days", "calendar days"),
+                            ("working_days", "working days"),
+                        ],
+                        max_length=16,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "basis_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. the local document that sets the limit, when it is not in the article list.",
+                        max_length=200,
+                        verbose_name="basis (free text)",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in force")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="duties.article",
+                        verbose_name="legal basis",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="time_limits",
+                        to="duties.mattercategory",
+                        verbose_name="matter category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'time limit',
-                'verbose_name_plural': 'time-limit table',
-                'ordering': ['procedure', 'clock', 'category__code', 'urgency'],
+                "verbose_name": "time limit",
+                "verbose_name_plural": "time-limit table",
+                "ordering": ["procedure", "clock", "category__code", "urgency"],
             },
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('law', 'number'), name='article_unique'),
+            model_name="article",
+            constraint=models.UniqueConstraint(fields=("law", "number"), name="article_unique"),
         ),
         migrations.AddConstraint(
-            model_name='dispatchrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('category', 'area'), name='one_active_rule_per_category_area', violation_error_message='This category already has a rule for this area.'),
+            model_name="dispatchrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("category", "area"),
+                name="one_active_rule_per_category_area",
+                violation_error_message="This category already has a rule for this area.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timelimit',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('procedure', 'clock', 'category', 'urgency'), name='one_active_limit', violation_error_message='A limit for this clock, category and urgency exists.'),
+            model_name="timelimit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("procedure", "clock", "category", "urgency"),
+                name="one_active_limit",
+                violation_error_message="A limit for this clock, category and urgency exists.",
+            ),
         ),
     ]

@@ -114,3 +114,15 @@ def test_auditor_reads_but_cannot_change(client_as, region):
     assert response.status_code == 403
     assert region(grid.code).name != "changed"
     assert client.get(reverse("admin:org_region_add")).status_code == 403
+
+
+def test_a_unit_without_a_path_grants_nothing(region):
+    """A scope root with an empty path would be a prefix of every path."""
+    person = User.objects.create_user("pathless")
+    street = region("990101002")
+    Membership.objects.create(user=person, role=Role.STREET_STAFF, region=street)
+    Region.objects.filter(pk=street.pk).update(path="")
+    person = User.objects.get(pk=person.pk)
+    assert not Region.objects.visible_to(person).exists()
+    assert not Body.objects.visible_to(person).exists()
+    assert not Membership.objects.visible_to(person).exclude(user=person).exists()

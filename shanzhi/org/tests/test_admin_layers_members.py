@@ -137,3 +137,22 @@ def test_admin_sets_an_id_number_encrypted_and_masked(client_as):
     assert number not in page and person.id_number_masked in page
     event = AuditEvent.objects.for_object(person).last()
     assert number not in str(event.after) and "id_number_masked" in event.after
+
+
+def test_people_list_shows_mobiles_masked_and_still_finds_them(client_as, persona):
+    worker = persona("gridworker")
+    for username in ("auditor", "admin"):
+        client = client_as(username)
+        page = client.get(reverse("admin:core_user_changelist")).content.decode()
+        assert worker.phone not in page
+        found = client.get(reverse("admin:core_user_changelist"), {"q": worker.phone})
+        assert list(found.context["cl"].result_list) == [worker]
+        assert identity.mask_mobile(worker.phone) in found.content.decode()
+
+
+def test_readers_see_an_account_with_its_contacts_masked(client_as, persona):
+    worker = persona("gridworker")
+    page = client_as("auditor").get(reverse("admin:core_user_change", args=[worker.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert worker.phone not in html and identity.mask_mobile(worker.phone) in html

@@ -125,3 +125,99 @@ def test_a_street_administrator_cannot_change_another_street(persona, region):
     own = Body(kind=BodyKind.RESIDENTS_COMMITTEE, name="y居委会", region=region("990101002001"))
     do_save_body(own, actor=admin2)
     assert own.pk
+
+
+def test_body_parents_cannot_form_a_cycle():
+    department = Body.objects.get(name="区公安分局")
+    station = Body.objects.get(name="东湖派出所")
+    assert station.parent == department
+    department.parent = station
+    assert "under itself" in errors_of(department)["parent"][0]
+    department.parent = department
+    assert "under itself" in errors_of(department)["parent"][0]
+
+
+def test_a_membership_in_a_body_and_an_org_unit_must_agree(persona, region):
+    office = Body.objects.get(name="东湖街道办事处")
+    m = Membership(
+        user=persona("resident"), role=Role.STREET_STAFF, region=region("990101002"), body=office
+    )
+    assert "serves" in errors_of(m)["body"][0]
+    m.region = office.region
+    m.full_clean()
+
+
+def test_a_membership_starting_later_is_not_active_yet(persona, region):
+    import datetime
+
+    from django.utils import timezone
+
+    m = do_save_membership(
+        Membership(
+            user=persona("resident"),
+            role=Role.GRID_WORKER,
+            region=region("990101001001002"),
+            started_on=timezone.localdate() + datetime.timedelta(days=1),
+        ),
+        actor=persona("admin"),
+    )
+    assert not Membership.objects.active().filter(pk=m.pk).exists()
+
+
+def test_administrator_role_opens_and_closes_the_admin_screens_audited(persona, region):
+    from shanzhi.core.models import User
+
+    person = User.objects.create_user("auditor-street2")
+    m = do_save_membership(
+        Membership(user=person, role=Role.AUDITOR, region=region("990101002")),
+        actor=persona("admin"),
+    )
+    person.refresh_from_db()
+    assert person.is_staff
+    granted = AuditEvent.objects.for_object(person).get(action="core.user.grant_staff")
+    assert granted.after == {"is_staff": True} and granted.scope_path == m.region.path
+    do_end_membership(m, actor=persona("admin"), note="离任")
+    person.refresh_from_db()
+    assert not person.is_staff
+    assert AuditEvent.objects.for_object(person).filter(action="core.user.revoke_staff").exists()
+
+
+def test_ending_one_of_two_administrator_roles_keeps_the_admin_screens(persona, region):
+    from shanzhi.core.models import User
+
+    person = User.objects.create_user("admin-two-streets")
+    first, _second = (
+        do_save_membership(
+            Membership(user=person, role=Role.ADMINISTRATOR, region=region(code)),
+            actor=persona("admin"),
+        )
+        for code in ("990101002", "990101003")
+    )
+    do_end_membership(first, actor=persona("admin"))
+    person.refresh_from_db()
+    assert person.is_staff
+
+
+def test_account_events_are_scoped_to_where_the_person_works(persona, region):
+    from shanzhi.org.people import do_save_person
+
+    worker = Membership.objects.filter(role=Role.GRID_WORKER, region__code="990101002001001").get()
+    person = worker.user
+    person.real_name = "新名字"
+    do_save_person(person, actor=persona("admin"), note="更正")
+    event = AuditEvent.objects.for_object(person).last()
+    assert event.scope_path == worker.region.path
+
+
+def test_account_events_keep_contact_details_masked(persona):
+    from shanzhi.lib import identity
+    from shanzhi.org.people import do_save_person
+
+    person = persona("resident")
+    old_phone = person.phone
+    person.phone, person.email = "13912345678", "zhang.san@example.com"
+    do_save_person(person, actor=persona("admin"), note="更正")
+    event = AuditEvent.objects.for_object(person).last()
+    assert event.after["phone"] == "139****5678" and event.after["email"] == "z***@example.com"
+    assert event.before["phone"] == identity.mask_mobile(old_phone)
+    assert "13912345678" not in str(event.content()) and "zhang.san" not in str(event.content())

@@ -2,8 +2,8 @@ import pytest
 
 from shanzhi.lib import geo
 from shanzhi.org import geoindex
-from shanzhi.org.actions import do_save_region
 from shanzhi.org.models import Level, Region
+from shanzhi.org.tests.helpers import deactivate
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,5 @@ def test_index_is_rebuilt_when_a_grid_is_deactivated(persona, region):
     grid = region("990101003004005")
     point = geo.parse_polygon(grid.geometry).representative_point()
     assert geoindex.grid_at(point.x, point.y) == grid
-    grid.is_active = False
-    do_save_region(grid, actor=persona("admin"), note="撤销")
+    deactivate(grid, actor=persona("admin"), note="撤销")
     assert geoindex.grid_index(fresh=True).lookup(point.x, point.y) is None

@@ -12,6 +12,7 @@ from shanzhi.core.models import AuditHead
 from shanzhi.lib import geo
 from shanzhi.org.grid_import import GridImportError, do_import_grids
 from shanzhi.org.models import Region
+from shanzhi.org.tests.helpers import deactivate
 
 pytestmark = pytest.mark.django_db
 COMMUNITY = "990101001001"
@@ -38,12 +39,9 @@ def collection(*features):
 @pytest.fixture
 def redraw(region, persona):
     """Free up community 1 by deactivating its grids; return their old shapes to re-use."""
-    from shanzhi.org.actions import do_save_region
-
     grids = list(Region.objects.filter(parent=region(COMMUNITY), level="grid").order_by("code"))
     for grid in grids:
-        grid.is_active = False
-        do_save_region(grid, actor=persona("admin"), note="重新划分")
+        deactivate(grid, actor=persona("admin"))
     return [g.geometry for g in grids]
 
 
@@ -181,12 +179,13 @@ def test_command_reports_errors_and_imports_nothing(tmp_path, persona, redraw):
 
 def test_admin_import_page(client_as, redraw):
     client = client_as("admin")
+    client.cookies["django_language"] = "en"
     url = reverse("admin:org_region_import")
     assert client.get(url).status_code == 200
     bad = SimpleUploadedFile("g.geojson", b"{oops", content_type="application/geo+json")
     response = client.post(url, {"file": bad, "note": "导入"})
     assert response.status_code == 200
-    assert "文件不是有效的 JSON" in response.content.decode()
+    assert "not valid JSON: the error is at line 1, column 2" in response.content.decode()
     good = SimpleUploadedFile(
         "g.geojson",
         collection(feature("990101001001101", "甲", redraw[0], parent=COMMUNITY)).encode(),
@@ -210,3 +209,101 @@ def test_geojson_shape_is_normalised(redraw, persona):
     )
     stored = Region.objects.get(code="990101001001101").geometry
     assert geo.parse_polygon(stored).equals(geo.parse_polygon(shape))
+
+
+def test_malformed_json_names_line_and_column_not_the_parser_text(persona):
+    errors = assert_refused('{"type": "FeatureCollection",\n "features": [}', persona, expect=[])
+    text = errors[0].messages[0]
+    assert "line 2, column 15" in text
+    assert "Expecting" not in text  # the parser's own English is not shown
+
+
+@pytest.mark.parametrize(
+    ("data", "expect"),
+    [
+        (b"\xff\xfe{}", "not UTF-8"),
+        ('{"type": "FeatureCollection", "features": [NaN]}', "NaN and Infinity"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_clear_message(persona, data, expect):
+    assert_refused(data, persona, expect=[expect])
+
+
+def test_a_file_over_the_size_limit_is_refused(persona, monkeypatch):
+    from shanzhi.org import grid_import
+
+    monkeypatch.setattr(grid_import, "MAX_BYTES", 1000)
+    padding = feature("990101001001101", "甲" * 400, None, parent=COMMUNITY)
+    assert_refused(collection(padding), persona, expect=["larger than"])
+
+
+def test_too_many_features_are_refused(persona):
+    data = json.dumps({"type": "FeatureCollection", "features": [{}] * 10_001})
+    assert_refused(data, persona, expect=["10001 features", "10000"])
+
+
+@pytest.mark.parametrize(
+    ("households", "expect"),
+    [(3.7, "whole number"), (True, "whole number"), ("many", "whole number"), ([1], "whole")],
+)
+def test_households_must_be_a_whole_number(redraw, persona, households, expect):
+    assert_refused(
+        collection(
+            feature("990101001001101", "甲", redraw[0], parent=COMMUNITY, households=households)
+        ),
+        persona,
+        expect=["#1", expect],
+    )
+
+
+def test_households_overflowing_a_float_is_refused_not_a_crash(redraw, persona):
+    text = collection(feature("990101001001101", "甲", redraw[0], parent=COMMUNITY))
+    text = text.replace('"parent"', '"households": 1e400, "parent"')
+    assert_refused(text, persona, expect=["#1", "whole number"])
+
+
+def test_whole_households_given_as_text_or_float_are_accepted(redraw, persona):
+    do_import_grids(
+        collection(
+            feature("990101001001101", "甲", redraw[0], parent=COMMUNITY, households="320"),
+            feature("990101001001102", "乙", redraw[1], parent=COMMUNITY, households=280.0),
+        ),
+        actor=persona("admin"),
+    )
+    assert Region.objects.get(code="990101001001101").households == 320
+    assert Region.objects.get(code="990101001001102").households == 280
+
+
+@pytest.mark.parametrize("properties", [["code", "name"], "990101001001101", 7])
+def test_properties_that_are_not_an_object_are_refused(persona, properties):
+    item = {"type": "Feature", "properties": properties, "geometry": None}
+    assert_refused(
+        json.dumps({"type": "FeatureCollection", "features": [item]}),
+        persona,
+        expect=["#1", "properties must be a JSON object"],
+    )
+
+
+def test_a_code_twice_in_one_file_is_refused_naming_the_first(redraw, persona):
+    errors = assert_refused(
+        collection(
+            feature("990101001001101", "甲", redraw[0], parent=COMMUNITY),
+            feature("990101001001102", "乙", redraw[1], parent=COMMUNITY),
+            feature("990101001001101", "丙", redraw[2], parent=COMMUNITY),
+        ),
+        persona,
+        expect=["#3 990101001001101", "already appears in feature 1"],
+    )
+    assert [e.number for e in errors] == [3]
+
+
+def test_messages_name_fields_by_their_label_not_their_code(redraw, persona):
+    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+    errors = assert_refused(
+        collection(feature("12345", "短码", bowtie, parent=COMMUNITY)),
+        persona,
+        expect=["Code: The code of a Grid has exactly 15 digits", "Boundary (GeoJSON): "],
+    )
+    text = " ".join(errors[0].messages)
+    assert "code:" not in text and "geometry:" not in text

@@ -7,6 +7,7 @@ from django.utils import translation
 from shanzhi.lib import geo
 from shanzhi.org.actions import do_save_region
 from shanzhi.org.models import Level, Region
+from shanzhi.org.tests.helpers import deactivate
 
 pytestmark = pytest.mark.django_db
 COMMUNITY = "990101001001"
@@ -128,10 +129,88 @@ def test_new_grid_gets_its_path_and_is_found_in_the_tree(persona, region):
     community = region(COMMUNITY)
     first = geo.parse_polygon(region("990101001001001").geometry)
     # Carve a new grid out of nothing: deactivate grid 1, then draw its replacement.
-    old = region("990101001001001")
-    old.is_active = False
-    do_save_region(old, actor=persona("admin"), note="重新划分")
+    deactivate(region("990101001001001"), actor=persona("admin"))
     new = grid_in(community, "099", shape=geo.to_geojson(first))
     do_save_region(new, actor=persona("admin"), note="重新划分")
     assert new.path == f"{community.path}{new.pk}/"
     assert Region.objects.within(community).filter(pk=new.pk).exists()
+
+
+# --- Rules that span several units -------------------------------------------------------
+
+
+def test_a_unit_with_sub_units_keeps_its_code(region):
+    community = region(COMMUNITY)
+    community.code = "990101001009"
+    assert "keeps its code" in errors_of(community)["code"][0]
+    childless = region("990101001001002")
+    childless.code = "990101001001099"
+    childless.full_clean()  # a grid without micro-grids may be renumbered
+
+
+def test_a_new_boundary_must_hold_the_active_sub_units(region):
+    community = region(COMMUNITY)
+    community.geometry = region("990101001001002").geometry  # shrunk to one of its grids
+    message = errors_of(community)["geometry"][0]
+    assert "outside this boundary" in message and "990101001001" in message
+
+
+def test_an_unchanged_boundary_is_not_rechecked_against_sub_units(region):
+    community = region(COMMUNITY)
+    community.name = "柳岸新社区"
+    community.full_clean()
+
+
+def test_a_unit_with_active_sub_units_cannot_be_deactivated(region):
+    community = region(COMMUNITY)
+    community.is_active = False
+    assert "5 active sub-units" in errors_of(community)["is_active"][0]
+
+
+def test_a_unit_where_people_hold_roles_cannot_be_deactivated(region):
+    grid = region("990101001001003")  # grid worker, grid leader
+    grid.is_active = False
+    assert "2 people still hold a role" in errors_of(grid)["is_active"][0]
+
+
+def test_grids_may_not_overlap_across_neighbourhoods_of_a_community(persona, region):
+    community = region(COMMUNITY)
+    hood = do_save_region(
+        Region(level=Level.NEIGHBOURHOOD, code=COMMUNITY + "01", name="邻里一", parent=community),
+        actor=persona("admin"),
+    )
+    existing = region("990101001001002")  # directly under the community
+    grid = Region(
+        level=Level.GRID,
+        code=COMMUNITY + "099",
+        name="邻里网格",
+        parent=hood,
+        geometry=existing.geometry,
+    )
+    assert "overlap" in errors_of(grid)["geometry"][0].lower()
+
+
+def test_only_a_superuser_creates_a_district(persona, region):
+    from django.core.exceptions import PermissionDenied
+
+    from shanzhi.core.models import User
+    from shanzhi.core.roles import Role
+    from shanzhi.org.actions import do_save_membership
+    from shanzhi.org.models import Membership
+
+    street_admin = User.objects.create_user("admin-street2")
+    do_save_membership(
+        Membership(user=street_admin, role=Role.ADMINISTRATOR, region=region("990101002")),
+        actor=persona("admin"),
+    )
+    street_admin = User.objects.get(pk=street_admin.pk)
+    for actor in (street_admin, persona("admin")):
+        with pytest.raises(PermissionDenied):
+            do_save_region(Region(level=Level.DISTRICT, code="990102", name="新区"), actor=actor)
+    assert not Region.objects.filter(code="990102").exists()
+    root = User.objects.create_superuser("root")
+    do_save_region(Region(level=Level.DISTRICT, code="990102", name="新区"), actor=root)
+    # The district administrator still changes their own district.
+    district = region("990101")
+    district.name = "善治示范区（虚构，新名）"
+    do_save_region(district, actor=persona("admin"), note="更名")

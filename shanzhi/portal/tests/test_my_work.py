@@ -13,6 +13,7 @@ ROLE_OF = {
     "gridleader": "grid_leader",
     "community": "community_staff",
     "dispatcher": "street_dispatcher",
+    "centre": "street_dispatcher",
     "streetstaff": "street_staff",
     "department": "department_handler",
     "leader": "leader",
@@ -75,3 +76,29 @@ def test_street_staff_sees_grid_counts_per_community(client_as):
         "990101001004": (5, 0),
     }
     assert [g.code for g in section["uncovered"]] == ["990101001002003"]
+
+
+def test_district_leader_sees_counts_per_street_without_loading_every_grid(client_as):
+    section = client_as("leader").get(reverse("home")).context["work"]["sections"][0]
+    assert section["grid_count"] == 60 and section["uncovered_count"] == 0
+    assert {c.code: c.grid_count for c in section["children"]} == {
+        "990101001": 20,
+        "990101002": 20,
+        "990101003": 20,
+    }
+    assert not section["show_roster"] and section["grids"] == []
+
+
+def test_street_home_page_lists_grids_without_a_worker_by_name(client_as):
+    from shanzhi.core.models import User
+    from shanzhi.core.roles import Role
+    from shanzhi.org.models import Membership
+
+    gap = Membership.objects.get(region__code="990101001004002", role=Role.GRID_WORKER)
+    User.objects.filter(pk=gap.user_id).update(is_active=False)  # left: counts as a gap
+    response = client_as("streetstaff").get(reverse("home"))
+    section = response.context["work"]["sections"][0]
+    assert section["uncovered_count"] == 1
+    assert [g.code for g in section["uncovered"]] == ["990101001004002"]
+    page = response.content.decode()
+    assert 'data-testid="uncovered-grids"' in page and 'data-testid="roster"' not in page

@@ -127,3 +127,44 @@ def test_login_page_lists_demo_accounts_in_demo_mode_only(client, settings):
     page = html(client.get(reverse("login")))
     assert 'data-testid="demo-logins"' in page
     assert "<code>gridworker</code>" in page and "Shanzhi-demo-2026" in page
+
+
+def roster_codes(page):
+    return {
+        code
+        for code in Region.objects.grids().values_list("code", flat=True)
+        if f'<span class="d-block small text-muted roster-code">{code}</span>' in page
+    }
+
+
+def test_searching_a_residents_name_reveals_nothing(client, persona):
+    resident = persona("resident")
+    assert Membership.objects.active().filter(user=resident, role=Role.RESIDENT).exists()
+    page = html(client.get(reverse("grid_roster"), {"q": resident.real_name}))
+    assert roster_codes(page) == set()
+    data = client.get(reverse("grids_geojson"), {"q": resident.real_name}).json()
+    assert data["features"] == []
+
+
+def test_searching_other_staff_names_reveals_nothing(client, persona):
+    for username in ("community", "admin", "leader"):
+        name = persona(username).real_name
+        data = client.get(reverse("grids_geojson"), {"q": name}).json()
+        assert data["features"] == [], username
+
+
+def test_deactivated_grid_worker_is_not_published(client):
+    from shanzhi.core.models import User
+
+    worker = (
+        Membership.objects.filter(role=Role.GRID_WORKER, region__code="990101002003003")
+        .select_related("user", "region")
+        .get()
+    )
+    User.objects.filter(pk=worker.user_id).update(is_active=False)
+    page = html(client.get(reverse("grid_detail", args=[worker.region.code])))
+    assert worker.user.real_name not in page and worker.duty_phone not in page
+    search = html(client.get(reverse("grid_roster"), {"q": worker.user.real_name}))
+    assert worker.region.code not in roster_codes(search)
+    data = client.get(reverse("grids_geojson"), {"q": worker.user.real_name}).json()
+    assert data["features"] == []

@@ -1,8 +1,11 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from shanzhi.demo import seed
+from shanzhi.duties.seed import load_catalogue
 
 
 class Command(BaseCommand):
@@ -16,12 +19,28 @@ class Command(BaseCommand):
             help="instead of the demo, generate a large synthetic structure with about this "
             "many grids (for benchmarks)",
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=0,
+            help="also add this many synthetic cases to the demo district (bulk inserts, "
+            "for load tests); each run adds more",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            dest="random_seed",
+            help="random seed of the synthetic cases",
+        )
 
-    def handle(self, *args, synthetic_grids, **options):
+    def handle(self, *args, synthetic_grids, cases, random_seed, **options):
         if not settings.DEMO_MODE:
             raise CommandError(
                 _("The demo district is loaded in demo mode only (set SHANZHI_DEMO=1).")
             )
+        if cases < 0:
+            raise CommandError(_("--cases must be a positive number."))
         if synthetic_grids:
             from shanzhi.demo.large import load_large
 
@@ -30,6 +49,7 @@ class Command(BaseCommand):
             return
         loaded = seed.is_loaded()
         logins = seed.load_demo()
+        load_catalogue()
         if loaded:
             self.stdout.write(_("Demo district already loaded."))
         else:
@@ -37,3 +57,27 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo logins (password for all: %(pw)s):") % {"pw": seed.DEMO_PASSWORD})
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role.label} · {login.where}")
+        if cases:
+            self._add_cases(cases, random_seed)
+
+    def _add_cases(self, n: int, random_seed: int) -> None:
+        from shanzhi.demo.cases import generate_cases
+
+        began = time.monotonic()
+        step = max(n // 10, 1)
+        shown = [0]
+
+        def progress(done: int, total: int) -> None:
+            if done - shown[0] >= step or done == total:
+                shown[0] = done
+                self.stderr.write(f"  {done:,} / {total:,}  ({time.monotonic() - began:.0f} s)")
+
+        result = generate_cases(n, seed=random_seed, progress=progress)
+        self.stdout.write(
+            _("Synthetic cases added: %(cases)s (with %(clocks)s clocks) in %(seconds).1f s.")
+            % {
+                "cases": f"{result['cases']:,}",
+                "clocks": f"{result['clocks']:,}",
+                "seconds": result["seconds"],
+            }
+        )

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from shanzhi.core.models import User
-from shanzhi.org.grid_import import GridImportError, do_import_grids
+from shanzhi.org.grid_import import MAX_BYTES, GridImportError, do_import_grids
 from shanzhi.org.models import Region
 
 
@@ -27,7 +27,9 @@ class Command(BaseCommand):
             if parent_region is None:
                 raise CommandError(_("The parent unit %(code)s does not exist.") % {"code": parent})
         try:
-            saved = do_import_grids(file.read_bytes(), actor=user, parent=parent_region, note=note)
+            with file.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)  # the import refuses anything larger
+            saved = do_import_grids(data, actor=user, parent=parent_region, note=note)
         except GridImportError as exc:
             for err in exc.errors:
                 for message in err.messages:

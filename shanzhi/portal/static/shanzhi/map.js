@@ -33,6 +33,11 @@
         } else {
           map.setView([32.05, 118.78], 12);
         }
+        if (el.dataset.point) {
+          // After the view is set: Leaflet projects markers against the current view.
+          const [lon, lat] = el.dataset.point.split(",").map(Number);
+          L.circleMarker([lat, lon], { radius: 7, color: "#dc3545", fillOpacity: 0.8 }).addTo(map);
+        }
         el.dataset.features = String(count);
       })
       .catch(function () {

@@ -1,0 +1,114 @@
+"""Who may see a case and in which capacity (party) a user may act on it.
+
+Visibility follows the org tree like everything else: staff see the cases located in
+their area; a department sees the cases its body leads or assists; a requester sees their
+own. The parties decide which transitions of the procedure a user may take.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from shanzhi.cases.procedure import Party
+from shanzhi.core.roles import Role
+from shanzhi.org.access import scope_of
+from shanzhi.org.models import BodyKind
+
+# Roles that act for a street or community body when that body leads a case.
+BODY_KIND_REGION_ROLES = {
+    BodyKind.STREET_OFFICE: {Role.STREET_STAFF, Role.STREET_DISPATCHER},
+    BodyKind.ENFORCEMENT_BRIGADE: {Role.STREET_STAFF},
+    BodyKind.RESIDENTS_COMMITTEE: {Role.COMMUNITY_STAFF},
+    BodyKind.COMMAND_CENTRE: {Role.STREET_DISPATCHER},
+}
+REGION_PARTIES = {
+    Party.DISPATCHER: {Role.STREET_DISPATCHER},
+    Party.SUPERVISOR: {Role.LEADER},
+    Party.COMMUNITY: {Role.COMMUNITY_STAFF},
+    Party.GRID_WORKER: {Role.GRID_WORKER, Role.GRID_LEADER},
+}
+
+
+def case_filter(user) -> Q:
+    """The cases ``user`` may see, as a filter (``Case.objects.visible_to``)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    scope = scope_of(user)
+    if scope.everything:
+        return Q()
+    query = Q(requester=user)
+    for path in scope.region_paths:
+        query |= Q(scope_path__startswith=path)
+    if scope.body_ids:
+        query |= Q(responsible_body__in=scope.body_ids) | Q(assisting_bodies__in=scope.body_ids)
+    return query
+
+
+def parties_of(user, case) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    scope = scope_of(user)
+    if scope.everything:
+        return set(Party.ALL)
+    parties = set()
+    if case.requester_id == user.pk:
+        parties.add(Party.REQUESTER)
+    roles_here = scope.roles_over(case.scope_path)
+    for party, roles in REGION_PARTIES.items():
+        if roles_here & roles:
+            parties.add(party)
+    body = case.responsible_body
+    if body is not None and (
+        body.pk in scope.body_ids
+        or _holds_at(scope, body.region.path, BODY_KIND_REGION_ROLES.get(body.kind, set()))
+    ):
+        parties.add(Party.HANDLER)
+    return parties
+
+
+def _holds_at(scope, path: str, roles: set[str]) -> bool:
+    """The role is held at that unit itself (a street office is worked by its street's
+    staff, not by district staff who merely oversee it)."""
+    return bool(scope.roles_at.get(path, set()) & roles)
+
+
+def access_case(user, number: str):
+    from shanzhi.cases.models import Case
+
+    case = (
+        Case.objects.visible_to(user)
+        .select_related("category", "grid", "street", "responsible_body__region", "requester")
+        .filter(number=number)
+        .distinct()
+        .first()
+    )
+    if case is None:
+        raise Http404(_("No such case in your area."))
+    return case
+
+
+def may_see_requester(user, case) -> bool:
+    """Confidential requesters are known to those who handle or oversee the case only."""
+    if not case.confidential:
+        return True
+    return bool(
+        parties_of(user, case)
+        & {Party.DISPATCHER, Party.HANDLER, Party.SUPERVISOR, Party.REQUESTER}
+    )
+
+
+def acting_body_ids(user) -> set[int]:
+    """The bodies ``user`` acts for: bodies they belong to, and street or community
+    bodies of the units where they hold the matching staff role."""
+    from shanzhi.org.models import Body
+
+    scope = scope_of(user)
+    ids = set(scope.body_ids)
+    paths = {path for path, roles in scope.roles_at.items()}
+    if paths:
+        for body in (
+            Body.objects.active().filter(kind__in=BODY_KIND_REGION_ROLES).select_related("region")
+        ):
+            if _holds_at(scope, body.region.path, BODY_KIND_REGION_ROLES[body.kind]):
+                ids.add(body.pk)
+    return ids

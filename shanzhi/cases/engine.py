@@ -1,0 +1,264 @@
+"""The case engine: intake and transitions for every procedure.
+
+``do_create_case`` validates, locates (point-in-grid), routes (dispatch catalogue),
+starts the clocks, saves, audits and queues notifications in one transaction.
+``do_transition`` checks the actor's party and the procedure's table, moves the state
+with a conditional UPDATE (two officers clicking at once: exactly one wins), runs the
+clock operations, writes the audit event and queues notifications.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shanzhi.cases import clocks
+from shanzhi.cases.access import parties_of
+from shanzhi.cases.models import Case
+from shanzhi.cases.procedure import Party, Transition, get
+from shanzhi.cases.routing import locate, notify_bodies, propose
+from shanzhi.core import audit
+from shanzhi.duties.models import Redirect, Urgency
+from shanzhi.org.models import Body, BodyKind
+
+EXTENDED_CLOCK = "handle"
+DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.STATIONED_AGENCY)
+
+
+class TransitionConflict(Exception):
+    """Someone else changed the case first; the user should reload and decide again."""
+
+
+@dataclass
+class Intake:
+    procedure: str
+    channel: str
+    title: str
+    description: str
+    category: object = None
+    urgency: str = Urgency.NORMAL
+    kind: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    gcj02: bool = False
+    address: str = ""
+    requester: object = None
+    requester_name: str = ""
+    requester_phone: str = ""
+    anonymous: bool = False
+    confidential: bool = False
+
+
+def _number(case: Case) -> str:
+    prefix = {"service_request": "SR", "grid_event": "GE"}.get(case.procedure, "CS")
+    return f"{prefix}{timezone.localtime(case.created):%Y%m%d}{case.pk:08d}"
+
+
+def _snapshot(case: Case) -> dict:
+    return {
+        "state": case.state,
+        "responsible_body": case.responsible_body_id,
+        "satisfaction": case.satisfaction,
+    }
+
+
+@transaction.atomic
+def do_create_case(intake: Intake, *, actor, now=None) -> Case:
+    now = now or timezone.now()
+    procedure = get(intake.procedure)
+    category = intake.category
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    if category is not None and category.redirect == Redirect.EMERGENCY:
+        raise ValidationError(
+            {
+                "category": _("This is an emergency: call %(number)s now.")
+                % {"number": category.emergency_number}
+            }
+        )
+    if not intake.title.strip() or not intake.description.strip():
+        raise ValidationError(_("A case needs a title and a description."))
+    place = locate(intake.lon, intake.lat, intake.address, gcj02=intake.gcj02)
+    case = Case(
+        procedure=procedure.key,
+        state=procedure.initial,
+        category=category,
+        urgency=intake.urgency,
+        kind=intake.kind,
+        channel=intake.channel,
+        title=intake.title.strip()[:120],
+        description=intake.description.strip(),
+        lon=place.lon,
+        lat=place.lat,
+        address=intake.address.strip()[:200],
+        grid=place.grid,
+        street=place.street,
+        scope_path=place.scope_path,
+        requester=intake.requester
+        if getattr(intake.requester, "is_authenticated", False)
+        else None,
+        requester_name=intake.requester_name.strip()[:50],
+        requester_phone=intake.requester_phone.strip()[:20],
+        anonymous=intake.anonymous,
+        confidential=intake.confidential,
+        created=now,
+        updated=now,
+        number=f"NEW-{now.timestamp()}",
+    )
+    proposal = propose(category, place.grid or place.street)
+    case.routed_body = proposal.lead
+    case.routing_note = (place.note + " " + proposal.reason).strip()[:300]
+    case.full_clean(exclude=["number"])
+    case.save()
+    case.number = _number(case)
+    Case.objects.filter(pk=case.pk).update(number=case.number)
+    for name in procedure.starts_on_create:
+        clocks.start(case, name, now)
+    audit.record(
+        actor,
+        "case.create",
+        case,
+        after={
+            "state": case.state,
+            "category": category.code if category else None,
+            "grid": place.grid.code if place.grid else None,
+            "proposed_body": proposal.lead.name if proposal.lead else None,
+        },
+        note=case.routing_note,
+        scope_path=case.scope_path,
+    )
+    notify_bodies(case, "create")
+    return case
+
+
+def allowed_transitions(user, case) -> list[Transition]:
+    parties = parties_of(user, case)
+    return [t for t in case.procedure_def.available(case.state) if parties & set(t.parties)]
+
+
+@transaction.atomic
+def do_transition(
+    case: Case,
+    action: str,
+    *,
+    actor,
+    note: str = "",
+    body: Body | None = None,
+    assisting=(),
+    satisfaction: int | None = None,
+    extension: float | None = None,
+    target: Case | None = None,
+    now=None,
+) -> Case:
+    now = now or timezone.now()
+    procedure = case.procedure_def
+    transition = procedure.by_action.get(action)
+    if transition is None:
+        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
+    if not parties_of(actor, case) & set(transition.parties):
+        raise PermissionDenied(_("You may not take this action on this case."))
+    if case.state not in transition.sources:
+        raise ValidationError(
+            _("“%(action)s” is not possible while the case is %(state)s.")
+            % {"action": transition.label, "state": case.get_state_display()}
+        )
+    note = (note or "").strip()
+    if transition.note_required and not note:
+        raise ValidationError({"note": _("Please give a reason or a reply.")})
+    changes = _inputs(
+        case,
+        transition,
+        body=body,
+        satisfaction=satisfaction,
+        extension=extension,
+        target=target,
+        actor=actor,
+    )
+    before = _snapshot(case)
+    new_state = transition.target or case.state
+    if procedure.by_state[new_state].final:
+        changes["closed_at"] = now
+    if action == "reopen":
+        changes["reopened"] = F("reopened") + 1
+        changes["satisfaction"] = None
+    updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
+        state=new_state, version=F("version") + 1, updated=now, **changes
+    )
+    if not updated:
+        raise TransitionConflict(_("Someone else changed this case a moment ago; please reload."))
+    case.refresh_from_db()
+    if "body" in transition.needs:
+        case.assisting_bodies.set([b for b in assisting if b.pk != case.responsible_body_id])
+    for name in transition.stops:
+        clocks.stop(case, name, now)
+    for name in transition.pauses:
+        clocks.pause(case, name, now)
+    for name in transition.resumes:
+        clocks.resume(case, name, now)
+    for name in transition.starts:
+        clocks.stop(case, name, now)  # a restarted clock (rework, re-dispatch) starts afresh
+        clocks.start(case, name, now)
+    if extension is not None:
+        clocks.extend(case, EXTENDED_CLOCK, extension)
+    old, new = before, _snapshot(case)
+    after = {k: v for k, v in new.items() if old.get(k) != v}
+    if extension is not None:
+        after["extension"] = extension
+    if target is not None:
+        after["merged_into"] = target.number
+    audit.record(
+        actor,
+        f"case.{action}",
+        case,
+        before={k: old[k] for k in after if k in old},
+        after=after,
+        note=note,
+        legal_basis=transition.legal_basis,
+        scope_path=case.scope_path,
+    )
+    notify_bodies(case, action, note=note, target=target)
+    return case
+
+
+def _inputs(case, transition, *, body, satisfaction, extension, target, actor) -> dict:
+    """Validate the extra input an action needs; the case fields it sets."""
+    changes = {}
+    if "body" in transition.needs:
+        if body is None or not body.is_active:
+            raise ValidationError({"body": _("Choose the body to dispatch to.")})
+        if (
+            case.category
+            and case.category.is_department_owned()
+            and body.kind not in DEPARTMENT_KINDS
+        ):
+            raise ValidationError(
+                {
+                    "body": _(
+                        "This matter belongs to a functional department; it cannot be "
+                        "dispatched to a street or community (国办函〔2025〕66号)."
+                    )
+                }
+            )
+        if body.pk == case.responsible_body_id and transition.action != "dispatch":
+            raise ValidationError({"body": _("Choose another body than the current one.")})
+        changes["responsible_body"] = body
+    if "satisfaction" in transition.needs:
+        if satisfaction not in range(1, 6):
+            raise ValidationError({"satisfaction": _("Choose a rating from 1 to 5.")})
+        changes["satisfaction"] = satisfaction
+    if "extension" in transition.needs and (extension is None or not 0 < extension <= 365):
+        raise ValidationError({"extension": _("Give a positive extension of at most 365.")})
+    if "case" in transition.needs:
+        if target is None or target.pk == case.pk or target.procedure != case.procedure:
+            raise ValidationError(
+                {"target": _("Choose another case of the same kind to merge into.")}
+            )
+        if target.procedure_def.by_state[target.state].final:
+            raise ValidationError({"target": _("That case is already finished.")})
+        if Party.DISPATCHER not in parties_of(actor, target):
+            raise ValidationError({"target": _("That case is outside your area.")})
+        changes["merged_into"] = target
+    return changes

@@ -1,0 +1,283 @@
+"""Cases, their clocks, attachments, objections, supervision orders and merges."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shanzhi.duties.models import MatterCategory, Unit, Urgency
+from shanzhi.org.models import Body, Region
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Telephone")
+    WEB = "web", _("Web")
+    MOBILE = "mobile", _("Mobile app")
+    PATROL = "patrol", _("Grid-worker patrol")
+    CAMERA = "camera", _("Camera / automatic discovery")
+    VISIT = "visit", _("In person")
+
+
+class RequestKind(models.TextChoices):
+    """The five kinds of 12345 request (北京接诉即办条例)."""
+
+    CONSULTATION = "consultation", _("Consultation (咨询)")
+    HELP = "help", _("Help (求助)")
+    COMPLAINT = "complaint", _("Complaint (投诉)")
+    REPORT = "report", _("Report (举报)")
+    SUGGESTION = "suggestion", _("Suggestion (建议)")
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    NEUTRAL = 3, _("Neutral")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from shanzhi.cases.access import case_filter
+
+        return self.filter(case_filter(user))
+
+    def open(self):
+        from shanzhi.cases.procedure import all_procedures
+
+        final = {s.key for p in all_procedures() for s in p.states if s.final}
+        return self.exclude(state__in=final)
+
+
+class Case(models.Model):
+    """One matter following one procedure. ``state`` changes only through the engine's
+    conditional update (``cases/engine.py``); ``version`` guards against lost updates."""
+
+    number = models.CharField(_("case number"), max_length=24, unique=True)
+    procedure = models.CharField(_("procedure"), max_length=40, db_index=True)
+    state = models.CharField(_("state"), max_length=30)
+    version = models.PositiveIntegerField(default=1)
+    category = models.ForeignKey(
+        MatterCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    kind = models.CharField(
+        _("kind of request"), max_length=16, choices=RequestKind.choices, blank=True
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    grid = models.ForeignKey(
+        Region,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grid_cases",
+    )
+    street = models.ForeignKey(
+        Region,
+        verbose_name=_("street"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="street_cases",
+    )
+    # Path of the most specific unit the case is located in ("/1/4/17/…"): scope checks
+    # are one indexed prefix match, as for the org tree.
+    scope_path = models.CharField(max_length=255, db_index=True, default="")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requested_cases",
+    )
+    requester_name = models.CharField(_("requester"), max_length=50, blank=True)
+    requester_phone = models.CharField(_("requester phone"), max_length=20, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("The requester's identity is shown only to those handling the case."),
+    )
+    responsible_body = models.ForeignKey(
+        Body,
+        verbose_name=_("responsible body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    # What the dispatch catalogue proposed at intake, and why: the dispatcher confirms or
+    # overrides it; nothing proposed means the manual dispatch queue.
+    routed_body = models.ForeignKey(
+        Body,
+        verbose_name=_("proposed body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    routing_note = models.CharField(_("routing"), max_length=300, blank=True)
+    assisting_bodies = models.ManyToManyField(
+        Body, verbose_name=_("assisting bodies"), blank=True, related_name="assisted_cases"
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    reopened = models.PositiveSmallIntegerField(_("times sent back"), default=0)
+    created = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    updated = models.DateTimeField(_("last change"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["responsible_body", "state"]),
+            models.Index(fields=["procedure", "state", "created"]),
+            models.Index(fields=["scope_path", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def procedure_def(self):
+        from shanzhi.cases.procedure import get
+
+        return get(self.procedure)
+
+    def get_state_display(self):
+        return self.procedure_def.state_label(self.state)
+
+
+class ClockQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(stopped_at__isnull=True, paused_at__isnull=True)
+
+    def overdue(self, now=None):
+        """Running past the due instant: the one definition of "overdue"."""
+        return self.running().filter(due_at__lt=now or timezone.now())
+
+
+class Clock(models.Model):
+    """A statutory or local time limit running on a case. Started, paused, resumed and
+    stopped by transitions; the on-time verdict is frozen when it stops."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    name = models.CharField(_("clock"), max_length=40)
+    started_at = models.DateTimeField(_("started"))
+    duration = models.FloatField(_("limit"))
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    # What was left of the limit when it was paused, in the clock's unit.
+    remaining_at_pause = models.FloatField(null=True, blank=True)
+    paused_seconds = models.FloatField(_("time paused (s)"), default=0)
+    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    on_time = models.BooleanField(_("on time"), null=True)
+    overdue_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
+    # Which sweep run claimed the overdue clock (several sweepers may run at once).
+    claimed_by = models.CharField(max_length=32, blank=True)
+    escalated_to = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ClockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="clock_open_due",
+                condition=Q(stopped_at__isnull=True, paused_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} {self.name} → {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self):
+        spec = self.case.procedure_def.by_clock.get(self.name)
+        return spec.label if spec else self.name
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None and self.paused_at is None
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case.created:%Y/%m}/{instance.case.number}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+
+class Supervision(models.Model):
+    """A supervision order (督办) from a supervisor to the responsible body."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.ForeignKey(
+        Body, verbose_name=_("to body"), on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateTimeField(_("answer by"))
+    note = models.TextField(_("instruction"))
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("supervision order")
+        verbose_name_plural = _("supervision orders")
+
+    def __str__(self):
+        return f"{self.case.number} → {self.body}"

@@ -1,0 +1,122 @@
+"""The declarative shape of a procedure: the law written as data.
+
+A procedure module declares its states (each with a comment saying what it means), a
+table of transitions (action → allowed source states, target state, who may take it,
+which clocks start, stop, pause or resume) and its clocks with their statutory or
+default limits and legal bases. The engine (``cases/engine.py``) runs every procedure
+the same way.
+
+Who may act is said with *parties*, resolved against the case by ``cases/access.py``:
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+
+class Party:
+    """Relations between a user and a case that can authorise a transition."""
+
+    DISPATCHER = "dispatcher"  # a dispatcher whose area covers the case
+    HANDLER = "handler"  # acts for the responsible (lead) body
+    SUPERVISOR = "supervisor"  # a leader / supervisor whose area covers the case
+    GRID_WORKER = "grid_worker"  # grid worker or leader of the case's grid
+    COMMUNITY = "community"  # community staff of the case's community
+    REQUESTER = "requester"  # the person who raised the matter
+    ALL = (DISPATCHER, HANDLER, SUPERVISOR, GRID_WORKER, COMMUNITY, REQUESTER)
+
+
+@dataclass(frozen=True)
+class State:
+    key: str
+    label: Promise | str
+    comment: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    name: str
+    label: Promise | str
+    value: float  # default limit when the time-limit table has no row
+    unit: str  # a duties.models.Unit value
+    legal_basis: str
+    statutory: bool = False  # a limit set by law: local limits may only be stricter
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Promise | str
+    sources: tuple[str, ...]
+    target: str | None  # None: the state stays (e.g. an approved extension)
+    parties: tuple[str, ...]
+    note_required: bool = False
+    starts: tuple[str, ...] = ()
+    stops: tuple[str, ...] = ()
+    pauses: tuple[str, ...] = ()
+    resumes: tuple[str, ...] = ()
+    # Extra input the action takes, handled by the engine: "body" (dispatch target),
+    # "satisfaction" (1–5), "extension" (a new limit), "case" (merge target).
+    needs: tuple[str, ...] = ()
+    legal_basis: str = ""
+    style: str = "primary"  # button colour on the case page
+
+
+@dataclass
+class Procedure:
+    key: str
+    label: Promise | str
+    states: tuple[State, ...]
+    initial: str
+    transitions: tuple[Transition, ...]
+    clocks: tuple[ClockSpec, ...]
+    # Clocks started when the case is created.
+    starts_on_create: tuple[str, ...] = ()
+    by_action: dict[str, Transition] = field(init=False)
+    by_state: dict[str, State] = field(init=False)
+    by_clock: dict[str, ClockSpec] = field(init=False)
+
+    def __post_init__(self):
+        self.by_action = {t.action: t for t in self.transitions}
+        self.by_state = {s.key: s for s in self.states}
+        self.by_clock = {c.name: c for c in self.clocks}
+        self.check()
+
+    def check(self) -> None:
+        """Refuse an inconsistent declaration at start-up rather than at run time."""
+        assert len(self.by_action) == len(self.transitions), f"{self.key}: duplicate action"
+        assert self.initial in self.by_state, f"{self.key}: unknown initial state"
+        for t in self.transitions:
+            for state in (*t.sources, *([t.target] if t.target else [])):
+                assert state in self.by_state, f"{self.key}.{t.action}: unknown state {state}"
+            for name in (*t.starts, *t.stops, *t.pauses, *t.resumes):
+                assert name in self.by_clock, f"{self.key}.{t.action}: unknown clock {name}"
+            for party in t.parties:
+                assert party in Party.ALL, f"{self.key}.{t.action}: unknown party {party}"
+            assert not any(self.by_state[s].final for s in t.sources), (
+                f"{self.key}.{t.action}: leaves a final state"
+            )
+
+    def state_label(self, key: str):
+        state = self.by_state.get(key)
+        return state.label if state else key
+
+    def available(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.sources]
+
+
+_REGISTRY: dict[str, Procedure] = {}
+
+
+def register(procedure: Procedure) -> Procedure:
+    _REGISTRY[procedure.key] = procedure
+    return procedure
+
+
+def get(key: str) -> Procedure:
+    return _REGISTRY[key]
+
+
+def all_procedures() -> list[Procedure]:
+    return list(_REGISTRY.values())

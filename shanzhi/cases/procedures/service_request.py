@@ -1,0 +1,184 @@
+"""Service request (12345 诉求工单): the closed loop of 国办发〔2020〕53号 —
+受理 → 派单 → 办理 → 回复 → 回访 → 评价 → 办结, with objections to a dispatch (派单异议),
+extension (延期), suspension (缓办), rework (返工) and redirection out of 12345."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shanzhi.cases.procedure import ClockSpec, Party, Procedure, State, Transition, register
+
+D, H, S, R = Party.DISPATCHER, Party.HANDLER, Party.SUPERVISOR, Party.REQUESTER
+HOTLINE = "《北京市接诉即办工作条例》；国办发〔2020〕53号"
+
+STATES = (
+    State("received", _("Received"), "Registered from a channel; waits for dispatch."),
+    State("dispatched", _("Dispatched"), "Sent to a body, which may accept it or object."),
+    State(
+        "objected",
+        _("Objection raised"),
+        "The body says it is not responsible; the dispatch centre decides.",
+    ),
+    State("accepted", _("Accepted"), "The responsible body took the case on."),
+    State("in_progress", _("In progress"), "The body is handling the matter."),
+    State(
+        "suspended", _("Suspended"), "Handling paused with a reason (缓办); its clock is paused."
+    ),
+    State("replied", _("Replied"), "The body answered the requester; waits for the return visit."),
+    State("evaluated", _("Evaluated"), "The requester rated the handling (five levels)."),
+    State(
+        "closed",
+        _("Closed"),
+        "Done (办结), including consultations answered on the spot.",
+        final=True,
+    ),
+    State(
+        "redirected",
+        _("Redirected"),
+        "Not a 12345 matter: sent to 110/119/120/122, a court, petitions …",
+        final=True,
+    ),
+    State("merged", _("Merged"), "A duplicate, merged into another case (并单).", final=True),
+)
+
+CLOCKS = (
+    ClockSpec("dispatch", _("Dispatch"), 2, "working_hours", HOTLINE),
+    ClockSpec("objection", _("Objection period"), 1, "working_days", HOTLINE),
+    ClockSpec("handle", _("Handling"), 7, "working_days", HOTLINE),
+)
+
+TRANSITIONS = (
+    Transition(
+        "answer",
+        _("Answer on the spot"),
+        ("received",),
+        "closed",
+        (D,),
+        note_required=True,
+        stops=("dispatch",),
+    ),
+    Transition(
+        "redirect",
+        _("Redirect out of 12345"),
+        ("received",),
+        "redirected",
+        (D,),
+        note_required=True,
+        stops=("dispatch",),
+        style="secondary",
+    ),
+    Transition(
+        "dispatch",
+        _("Dispatch"),
+        ("received",),
+        "dispatched",
+        (D,),
+        needs=("body",),
+        stops=("dispatch",),
+        starts=("objection", "handle"),
+    ),
+    Transition(
+        "object",
+        _("Object to the dispatch"),
+        ("dispatched",),
+        "objected",
+        (H,),
+        note_required=True,
+        stops=("objection",),
+        style="warning",
+    ),
+    Transition(
+        "uphold_objection",
+        _("Uphold the objection and re-dispatch"),
+        ("objected",),
+        "dispatched",
+        (D,),
+        needs=("body",),
+        note_required=True,
+        starts=("objection",),
+        style="warning",
+    ),
+    Transition(
+        "reject_objection",
+        _("Reject the objection"),
+        ("objected",),
+        "accepted",
+        (D,),
+        note_required=True,
+    ),
+    Transition("accept", _("Accept"), ("dispatched",), "accepted", (H,), stops=("objection",)),
+    Transition("start", _("Start handling"), ("accepted",), "in_progress", (H,)),
+    Transition(
+        "suspend",
+        _("Suspend (缓办)"),
+        ("accepted", "in_progress"),
+        "suspended",
+        (D, S),
+        note_required=True,
+        pauses=("handle",),
+        style="secondary",
+    ),
+    Transition("resume", _("Resume"), ("suspended",), "in_progress", (D, S), resumes=("handle",)),
+    Transition(
+        "extend",
+        _("Approve an extension (延期)"),
+        ("accepted", "in_progress"),
+        None,
+        (D, S),
+        needs=("extension",),
+        note_required=True,
+        style="secondary",
+    ),
+    Transition(
+        "reply",
+        _("Reply to the requester"),
+        ("accepted", "in_progress"),
+        "replied",
+        (H,),
+        note_required=True,
+        stops=("handle",),
+    ),
+    Transition(
+        "return_visit",
+        _("Record the return visit"),
+        ("replied",),
+        "evaluated",
+        (D,),
+        needs=("satisfaction",),
+    ),
+    Transition(
+        "evaluate", _("Rate the handling"), ("replied",), "evaluated", (R,), needs=("satisfaction",)
+    ),
+    Transition(
+        "reopen",
+        _("Send back for rework (返工)"),
+        ("evaluated",),
+        "in_progress",
+        (S,),
+        note_required=True,
+        starts=("handle",),
+        style="danger",
+    ),
+    Transition("close", _("Close"), ("evaluated",), "closed", (D, S)),
+    Transition(
+        "merge",
+        _("Merge into another case (并单)"),
+        ("received", "dispatched"),
+        "merged",
+        (D,),
+        needs=("case",),
+        note_required=True,
+        stops=("dispatch", "objection", "handle"),
+        style="secondary",
+    ),
+)
+
+PROCEDURE = register(
+    Procedure(
+        key="service_request",
+        label=_("Service request (12345)"),
+        states=STATES,
+        initial="received",
+        transitions=TRANSITIONS,
+        clocks=CLOCKS,
+        starts_on_create=("dispatch",),
+    )
+)

@@ -1,0 +1,143 @@
+"""Locating and routing a case, and telling the people concerned.
+
+A case is located by its point (point-in-grid index) or, failing that, by the street
+named in its address; a case located nowhere is still kept, in the district's manual
+dispatch queue. The dispatch catalogue then proposes the responsible body.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shanzhi.cases.access import BODY_KIND_REGION_ROLES
+from shanzhi.core.notify import notify
+from shanzhi.core.roles import Role
+from shanzhi.duties import routing as catalogue
+from shanzhi.lib import geo
+from shanzhi.org import geoindex
+from shanzhi.org.models import BodyKind, Level, Membership, Region
+
+STREET_LEVEL_KINDS = (
+    BodyKind.STREET_OFFICE,
+    BodyKind.ENFORCEMENT_BRIGADE,
+    BodyKind.RESIDENTS_COMMITTEE,
+    BodyKind.GRID_COUNCIL,
+)
+
+
+@dataclass
+class Place:
+    lon: float | None
+    lat: float | None
+    grid: Region | None
+    street: Region | None
+    scope_path: str
+    note: str
+
+
+def _district() -> Region:
+    return Region.objects.active().filter(level=Level.DISTRICT).order_by("pk").first()
+
+
+def locate(lon, lat, address: str, *, gcj02: bool = False) -> Place:
+    grid = street = None
+    note = ""
+    if lon is not None and lat is not None:
+        if gcj02:
+            lon, lat = geo.gcj02_to_wgs84(lon, lat)
+        grid = geoindex.grid_at(lon, lat)
+        if grid is None:
+            note = _("The point lies outside every grid.")
+    if grid is not None:
+        street = next((r for r in grid.ancestors() if r.level == Level.STREET), None)
+        return Place(lon, lat, grid, street, grid.path, note)
+    for unit in Region.objects.active().filter(level__in=(Level.STREET, Level.COMMUNITY)):
+        if address and unit.name in address:
+            street = unit if unit.level == Level.STREET else unit.parent
+            note = (
+                note + " " + _("Located by the address (%(name)s).") % {"name": unit.name}
+            ).strip()
+            return Place(lon, lat, None, street, unit.path, note)
+    district = _district()
+    note = (note + " " + _("Not located: in the manual dispatch queue.")).strip()
+    return Place(lon, lat, None, None, district.path if district else "/", note)
+
+
+def propose(category, region) -> catalogue.Dispatch:
+    if category is None:
+        return catalogue.Dispatch(
+            owner=None,
+            lead=None,
+            assisting=(),
+            rule=None,
+            reason=_("No category chosen: the dispatcher decides."),
+        )
+    return catalogue.resolve(category, region)
+
+
+def body_people(body):
+    """Everyone who acts for a body: its members, and for street and community bodies
+    the staff of that street or community."""
+    memberships = Membership.objects.active().filter(body=body)
+    roles = BODY_KIND_REGION_ROLES.get(body.kind)
+    if roles:
+        memberships = memberships | Membership.objects.active().filter(
+            region=body.region, role__in=roles
+        )
+    return [m.user for m in memberships.select_related("user")]
+
+
+def _leaders_of(region):
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(region=region, role__in=(Role.LEADER, Role.STREET_DISPATCHER))
+        .select_related("user")
+    ]
+
+
+def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
+    url = reverse("case_detail", args=[case.number])
+    subject = f"{case.number} {case.title}"
+    if action in ("dispatch", "uphold_objection", "redispatch", "check_fail", "reopen"):
+        body = case.responsible_body
+        notify(
+            body_people(body),
+            _("New case for %(body)s: %(subject)s") % {"body": body.name, "subject": subject},
+            note,
+            url,
+        )
+        if body.kind in STREET_LEVEL_KINDS:
+            district = _district()
+            notify(
+                _leaders_of(district),
+                _("Copy for supervision: %(subject)s dispatched to %(body)s")
+                % {"subject": subject, "body": body.name},
+                note,
+                url,
+            )
+    elif action == "object":
+        street_or_district = case.street or _district()
+        notify(
+            _leaders_of(street_or_district),
+            _("Objection to a dispatch: %(subject)s") % {"subject": subject},
+            note,
+            url,
+        )
+    if case.requester_id and action in ("reply", "answer", "redirect", "close", "merge"):
+        notify(
+            [case.requester],
+            _("Your case %(number)s: %(state)s")
+            % {"number": case.number, "state": case.get_state_display()},
+            note,
+            url,
+        )
+    if action == "merge" and target is not None and target.requester_id:
+        notify(
+            [target.requester],
+            _("Case %(other)s was merged into your case %(number)s")
+            % {"other": case.number, "number": target.number},
+            note,
+            url,
+        )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from shanzhi.cases import bulk, files, views
+
+urlpatterns = [
+    path("", views.queue, name="case_queue"),
+    path("new/", views.new, name="case_new"),
+    path("report/", views.report, name="case_report"),
+    path("bulk/", bulk.bulk, name="case_bulk"),
+    path("<str:number>/", views.detail, name="case_detail"),
+    path("<str:number>/act/<str:action>/", views.act, name="case_act"),
+    path("<str:number>/supervise/", views.supervise, name="case_supervise"),
+    path("<str:number>/files/<int:pk>/", files.attachment, name="case_attachment"),
+]

@@ -1,0 +1,858 @@
+"""Synthetic cases at scale: ``generate_cases(n)`` adds n made-up service requests and grid
+events to the demo district, for load tests and for a demo that looks lived in.
+
+Every case follows a path of real transitions of its procedure (the procedure's own table
+says which clocks each step starts, stops, pauses or resumes), simulated in time from its
+creation: a stopped clock carries the verdict its stop time earns against its due
+instant, a running clock belongs to an open state, final cases have none. Creation times
+spread over the last year (more by day than by night), and the older a case, the likelier
+it is finished (~60 % overall). An open case's current clock started a while ago; about a
+third of those have run out, so the overdue and near-due queues are populated.
+
+Speed: rows go in with one prepared ``INSERT`` per table and batch (``executemany``), in
+batches of ``batch_size`` cases, each batch one transaction with one audit event
+("demo.synthetic_cases") for the whole batch. ``bulk_create`` spends ~150 µs per case
+compiling SQL (SQLite allows only 999 parameters per statement); this path spends ~30 µs,
+so a million cases with their ~2.3 million clocks take a few minutes, in memory bounded by
+one batch. The values are written as the models define them, and fields added later get
+their model default. Primary keys are allocated inside each batch's transaction, so the
+case numbers (prefix + date + zero-padded pk) are final when the rows are written.
+
+Everything here is synthetic: names, phone numbers (area code 000), addresses, texts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import shapely
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from shanzhi.cases.models import Case, Clock
+from shanzhi.cases.procedure import get as get_procedure
+from shanzhi.core import audit
+from shanzhi.demo.seed import DISTRICT_CODE
+from shanzhi.duties import routing as catalogue
+from shanzhi.duties.calendar import current_calendar
+from shanzhi.duties.models import DispatchRule, MatterCategory, Redirect
+from shanzhi.duties.seed import load_catalogue
+from shanzhi.lib import geo, workdays
+from shanzhi.org.models import Body, BodyKind, Level, Region
+
+BATCH_SIZE = 10_000
+PIPELINE_FROM = 20_000  # cases; below this the thread and the look-ups it needs cost more
+SPAN = timedelta(days=365)
+NOTE = "示范数据（虚构）: synthetic cases generated for load tests"
+PREFIX = {"service_request": "SR", "grid_event": "GE"}
+
+# --- The shape of the data ------------------------------------------------------------
+
+# Paths through each procedure: (weight, actions). A finished case runs a whole path; an
+# open case stops part-way, in the state it has reached.
+PATHS = {
+    "service_request": [
+        (74, "dispatch accept start reply return_visit close"),
+        (12, "answer"),
+        (3, "redirect"),
+        (3, "merge"),
+        (3, "dispatch object uphold_objection accept start reply return_visit close"),
+        (1, "dispatch object reject_objection start reply return_visit close"),
+        (2, "dispatch accept start suspend resume reply return_visit close"),
+        (2, "dispatch accept start reply return_visit reopen reply return_visit close"),
+    ],
+    "grid_event": [
+        (66, "verify register dispatch handle check_pass close"),
+        (18, "solve_on_spot"),
+        (5, "void"),
+        (2, "verify void"),
+        (3, "merge"),
+        (6, "verify register dispatch handle check_fail handle check_pass close"),
+    ],
+}
+PATHS = {key: [(w, tuple(p.split())) for w, p in paths] for key, paths in PATHS.items()}
+# Where open cases stand (weights per state).
+OPEN_STATES = {
+    "service_request": dict(
+        received=5,
+        dispatched=12,
+        objected=2,
+        accepted=14,
+        in_progress=36,
+        suspended=5,
+        replied=16,
+        evaluated=10,
+    ),
+    "grid_event": dict(
+        reported=10, verified=6, registered=8, dispatched=40, handled=24, checked=12
+    ),
+}
+PROCEDURE_SHARE = {"service_request": 0.72, "grid_event": 0.28}
+CHANNELS = {  # DOMAIN §3.1: ~90 % of 12345 requests come in by phone
+    "service_request": (("phone", 90), ("web", 4), ("mobile", 5), ("visit", 1)),
+    "grid_event": (("patrol", 68), ("camera", 20), ("mobile", 12)),
+}
+URGENCIES = (("normal", 90), ("urgent", 8), ("critical", 2))
+KINDS = (("help", 22), ("complaint", 42), ("report", 10), ("suggestion", 6), ("consultation", 20))
+SATISFACTION = ((5, 55), (4, 25), (3, 10), (2, 6), (1, 4))
+# Share of service requests about the city itself (noise, rubbish, parking …).
+SR_EVENT_CATEGORY_SHARE = 0.3
+# Relative frequency of hours of the day (local time) for new cases.
+HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 10, 11, 13, 13, 12, 11, 9, 8, 6, 4, 3, 2)
+ON_TIME = 0.93  # share of steps done within their limit
+OPEN_OVERDUE = 0.3  # share of open cases whose current clock has run out
+# Plain waiting times between steps that no clock times (seconds: min, max).
+WAITS = {
+    "start": (600, 86400),
+    "register": (600, 4 * 3600),
+    "dispatch": (600, 4 * 3600),
+    "uphold_objection": (1800, 86400),
+    "reject_objection": (1800, 86400),
+    "return_visit": (4 * 3600, 3 * 86400),
+    "close": (600, 2 * 86400),
+    "reopen": (3600, 3 * 86400),
+    "resume": (3 * 86400, 40 * 86400),
+}
+DEFAULT_WAIT = (600, 86400)
+
+PLACES = str.split(
+    "{b}号楼 {b}号楼东侧 {b}号楼单元门口 小区南门 小区北门 沿街商铺门前 公交站旁 农贸市场附近 "
+    "地下车库入口 幼儿园门口 街心公园 菜场后巷"
+)
+DETAILS = str.split(
+    "已持续三天。 影响居民出行。 多次反映未解决。 夜间尤为严重。 涉及老人和儿童安全。 "
+    "周边居民意见较大。 -"  # "-": none
+)
+OPENINGS = {
+    "phone": "来电人反映：",
+    "web": "网上诉求：",
+    "mobile": "手机端上报：",
+    "visit": "来访人反映：",
+    "patrol": "网格员巡查发现：",
+    "camera": "视频监控自动识别，疑似：",
+}
+SYNTHETIC = "（合成示例数据，非真实诉求）"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _weighted(pairs):
+    pairs = list(pairs)
+    values = [v for v, _w in pairs]
+    cum = list(itertools.accumulate(w for _v, w in pairs))
+    return values, cum
+
+
+def _pick(rng: random.Random, table):
+    values, cum = table
+    return values[bisect.bisect_right(cum, rng.random() * cum[-1])]
+
+
+# --- The simulation ---------------------------------------------------------------------
+
+
+@dataclass
+class _Clock:
+    name: str
+    started: datetime
+    value: float
+    unit: str
+    basis: str
+    due: datetime
+    paused: datetime | None = None
+    remaining: float | None = None
+    paused_seconds: float = 0.0
+    extensions: int = 0
+    stopped: datetime | None = None
+    on_time: bool | None = None
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """An open case's place on a path: ``k`` actions done; the running clock that started
+    last was started by action ``anchor`` (0: at creation; -1: none running)."""
+
+    path: tuple[str, ...]
+    k: int
+    anchor: int
+    anchor_clock: str
+
+
+def _walk(procedure, path):
+    """States after each action (index 0: the initial state) and the clock operations."""
+    states, state = [procedure.initial], procedure.initial
+    for action in path:
+        transition = procedure.by_action[action]
+        assert state in transition.sources, f"{procedure.key}: {action} from {state}"
+        state = transition.target or state
+        states.append(state)
+    return states
+
+
+def _running_at(procedure, path, k):
+    """(clock name → index of the action that started it, paused?) after k actions."""
+    clocks = {name: (0, False) for name in procedure.starts_on_create}
+    for i, action in enumerate(path[:k], 1):
+        t = procedure.by_action[action]
+        for name in t.stops:
+            clocks.pop(name, None)
+        for name in t.pauses:
+            if name in clocks:
+                clocks[name] = (clocks[name][0], True)
+        for name in t.resumes:
+            if name in clocks:
+                clocks[name] = (i, False)
+        for name in t.starts:
+            clocks[name] = (i, False)
+    return clocks
+
+
+@dataclass
+class _Plan:
+    procedure: object
+    final_paths: tuple
+    open_states: tuple
+    cuts: dict[str, tuple] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, key: str) -> _Plan:
+        procedure = get_procedure(key)
+        finals, cuts = [], {}
+        for weight, path in PATHS[key]:
+            states = _walk(procedure, path)
+            assert procedure.by_state[states[-1]].final, f"{key}: {path} does not finish"
+            finals.append((path, weight))
+            for k, state in enumerate(states[:-1]):
+                running = {
+                    name: i
+                    for name, (i, paused) in _running_at(procedure, path, k).items()
+                    if not paused
+                }
+                anchor, clock = max(((i, n) for n, i in running.items()), default=(-1, ""))
+                cuts.setdefault(state, []).append((_Cut(path, k, anchor, clock), weight))
+        for state in OPEN_STATES[key]:
+            assert state in cuts, f"{key}: no path passes through {state}"
+        return cls(
+            procedure=procedure,
+            final_paths=_weighted(finals),
+            open_states=_weighted(OPEN_STATES[key].items()),
+            cuts={state: _weighted(pairs) for state, pairs in cuts.items()},
+        )
+
+
+class _World:
+    """What the generator reads once: grids with their streets and shapes, categories,
+    bodies, time limits and dispatch proposals (the last two cached as they are met, or all
+    at once by ``prefetch``)."""
+
+    def __init__(self, now: datetime, seed: int):
+        district = Region.objects.get(code=DISTRICT_CODE)
+        self.district = district
+        self.now = now
+        self.calendar = current_calendar()
+        grids = list(
+            Region.objects.active()
+            .filter(level=Level.GRID, path__startswith=district.path)
+            .order_by("code")
+        )
+        if not grids:
+            raise RuntimeError("The demo district has no grids.")
+        regions = Region.objects.in_bulk(
+            {int(p) for g in grids for p in g.path.strip("/").split("/")}
+        )
+        self.grids = []
+        for grid in grids:
+            chain = [regions[int(p)] for p in grid.path.strip("/").split("/")]
+            street = next(r for r in chain if r.level == Level.STREET)
+            community = next(r for r in chain if r.level == Level.COMMUNITY)
+            shape = geo.parse_polygon(grid.geometry)
+            shapely.prepare(shape)
+            self.grids.append((grid, street, community, shape))
+        self.grid_table = _weighted(
+            (i, (g.households or 300)) for i, (g, *_rest) in enumerate(self.grids)
+        )
+        self.street_office = {
+            b.region_id: b.pk for b in Body.objects.active().filter(kind=BodyKind.STREET_OFFICE)
+        }
+        self.fallback_department = (
+            Body.objects.active()
+            .filter(kind=BodyKind.DEPARTMENT, name="区城市管理局")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        minor = list(
+            MatterCategory.objects.filter(is_active=True, parent__isnull=False)
+            .select_related("parent")
+            .order_by("code")
+        )
+        usable = [c for c in minor if c.redirect != Redirect.EMERGENCY]
+        events = [c for c in usable if c.kind == "event" and not c.redirect]
+        requests = [c for c in usable if c.kind == "request" and not c.redirect]
+        if not events or not requests:
+            raise RuntimeError("The matter catalogue has no categories (load_catalogue).")
+        self.redirected = [c for c in usable if c.redirect] or requests
+        # Some matters are much more common than others (a stable, seeded skew).
+        skew = random.Random(seed ^ 0x5EED)
+        self.event_table = _weighted((c, skew.choice((1, 2, 3, 5, 8))) for c in events)
+        self.request_table = _weighted((c, skew.choice((1, 2, 3, 5, 8))) for c in requests)
+        consult = [c for c in requests if c.code in ("2701", "2103")] or requests
+        self.consultations = consult
+        self.grid_level_routing = DispatchRule.objects.filter(
+            Q(area__level__in=(Level.GRID, Level.MICRO_GRID)) | Q(lead_kind=BodyKind.GRID_COUNCIL)
+        ).exists()
+        self.proposals: dict[tuple[int, int], tuple[int | None, str, int | None]] = {}
+        self.limits: dict[tuple, tuple[float, str, str]] = {}
+        self.spans: dict[tuple[float, str], float] = {}
+
+    def prefetch(self) -> None:
+        """Resolve every time limit and dispatch proposal the generator may ask for, so
+        that generating needs no database (it runs beside the writer, in a thread)."""
+        categories = {c.id: c for t in (self.event_table, self.request_table) for c in t[0]}
+        categories.update((c.id, c) for c in (*self.redirected, *self.consultations))
+        for key in PATHS:
+            procedure = get_procedure(key)
+            for category in categories.values():
+                for urgency, _weight in URGENCIES:
+                    for name in procedure.by_clock:
+                        value, unit, _basis = self.limit(procedure, name, category, urgency)
+                        self.span(value, unit)
+        for category in categories.values():
+            for index in range(len(self.grids)):
+                self.proposal(category, index)
+
+    def limit(self, procedure, name: str, category, urgency: str):
+        key = (procedure.key, name, category.id, urgency)
+        found = self.limits.get(key)
+        if found is None:
+            spec = procedure.by_clock[name]
+            row = catalogue.time_limit(procedure.key, name, category, urgency)
+            if row is not None:
+                found = (float(row.value), row.unit, (row.legal_basis or spec.legal_basis)[:300])
+            else:
+                found = (float(spec.value), spec.unit, spec.legal_basis[:300])
+            self.limits[key] = found
+        return found
+
+    def span(self, value: float, unit: str) -> float:
+        """Roughly how long a limit lasts in seconds of clock time (measured from now)."""
+        key = (value, unit)
+        if key not in self.spans:
+            due = workdays.add(self.now, value, unit, self.calendar)
+            self.spans[key] = max(600.0, (due - self.now).total_seconds())
+        return self.spans[key]
+
+    def proposal(self, category, grid_index: int):
+        """(proposed lead body, routing note, body a dispatcher sends it to)."""
+        grid, street, community, _shape = self.grids[grid_index]
+        # Without grid-level rules or leads, every grid of a community routes alike: one
+        # resolution per community (a few hundred instead of thousands).
+        place = grid.id if self.grid_level_routing else community.id
+        key = (category.id, place)
+        found = self.proposals.get(key)
+        if found is None:
+            dispatch = catalogue.resolve(category, grid)
+            lead = dispatch.lead.pk if dispatch.lead else None
+            if lead is None:
+                # Manual dispatch: a department's matter to the department, else the
+                # street office (never a department's matter to a street).
+                owned = category.is_department_owned()
+                target = self.fallback_department if owned else self.street_office.get(street.pk)
+            else:
+                target = lead
+            found = (lead, dispatch.reason[:300], target)
+            self.proposals[key] = found
+        return found
+
+
+# --- Generating -------------------------------------------------------------------------
+
+# Column order of the rows the generator makes. A case row starts with its primary key,
+# number and merge target, which the writer fills in once the keys are allocated.
+CASE_COLUMNS = [
+    "id",
+    "number",
+    "merged_into_id",
+    "procedure",
+    "state",
+    "version",
+    "category_id",
+    "urgency",
+    "kind",
+    "channel",
+    "title",
+    "description",
+    "lon",
+    "lat",
+    "address",
+    "grid_id",
+    "street_id",
+    "scope_path",
+    "requester_id",
+    "requester_name",
+    "requester_phone",
+    "anonymous",
+    "confidential",
+    "responsible_body_id",
+    "routed_body_id",
+    "routing_note",
+    "satisfaction",
+    "reopened",
+    "created",
+    "updated",
+    "closed_at",
+]
+CLOCK_COLUMNS = [
+    "case_id",
+    "name",
+    "started_at",
+    "duration",
+    "unit",
+    "legal_basis",
+    "due_at",
+    "paused_at",
+    "remaining_at_pause",
+    "paused_seconds",
+    "extensions",
+    "stopped_at",
+    "on_time",
+    "overdue_at",
+    "claimed_by",
+    "escalated_to_id",
+]
+
+
+@dataclass
+class _Batch:
+    """Generated rows waiting for their keys: case rows without (id, number, merge
+    target); ``stems`` the numbers' prefix + date; ``merges`` the batch index of each
+    case's merge target; clock rows start with the batch index of their case."""
+
+    cases: list[tuple]
+    stems: list[str]
+    merges: list[int | None]
+    clocks: list[tuple]
+
+
+class _Generator:
+    def __init__(self, world: _World, seed: int):
+        self.world = world
+        self.rng = random.Random(seed)
+        self.np_rng = np.random.default_rng(seed)
+        self.plans = {key: _Plan.build(key) for key in PATHS}
+        self.procedures = _weighted(PROCEDURE_SHARE.items())
+        self.channels = {key: _weighted(pairs) for key, pairs in CHANNELS.items()}
+        self.urgencies = _weighted(URGENCIES)
+        self.kinds = _weighted(KINDS)
+        self.satisfaction = _weighted(SATISFACTION)
+        names = random.Random(seed ^ 0x4E41)
+        self.names = [
+            names.choice(SURNAMES) + "".join(names.choices(GIVEN, k=names.choice((1, 2))))
+            for _ in range(600)
+        ]
+        sqlite = connection.vendor == "sqlite"
+        self.adapt = _sqlite_datetime if sqlite else connection.ops.adapt_datetimefield_value
+
+    def batch(self, n: int, start: float, end: float) -> _Batch:
+        rng, world = self.rng, self.world
+        times = self.created_times(n, start, end)
+        grid_indexes = [_pick(rng, world.grid_table) for _ in times]
+        points = self.points(grid_indexes)
+        batch = _Batch([], [], [], [])
+        last: dict[str, int] = {}  # latest case of each procedure that can take a merge
+        for index, (created, g, point) in enumerate(zip(times, grid_indexes, points, strict=True)):
+            self.case(batch, index, created, g, point, last)
+        return batch
+
+    def created_times(self, n: int, start: float, end: float) -> list[datetime]:
+        """n instants in [start, end) (UNIX seconds), more by day than by night, sorted."""
+        rng, top = self.rng, max(HOUR_WEIGHTS)
+        out = []
+        while len(out) < n:
+            t = start + rng.random() * (end - start)
+            hour = int(((t + 8 * 3600) % 86400) // 3600)
+            if rng.random() * top < HOUR_WEIGHTS[hour]:
+                out.append(t)
+        out.sort()
+        return [datetime.fromtimestamp(t, UTC) for t in out]
+
+    def points(self, grid_indexes: list[int]) -> list[tuple[float, float]]:
+        """A point strictly inside each case's grid."""
+        result: list[tuple[float, float]] = [(0.0, 0.0)] * len(grid_indexes)
+        by_grid: dict[int, list[int]] = {}
+        for row, g in enumerate(grid_indexes):
+            by_grid.setdefault(g, []).append(row)
+        for g, rows in by_grid.items():
+            shape = self.world.grids[g][3]
+            minx, miny, maxx, maxy = shape.bounds
+            found: list[tuple[float, float]] = []
+            while len(found) < len(rows):
+                k = int((len(rows) - len(found)) * 1.5) + 8
+                xs = self.np_rng.uniform(minx, maxx, k)
+                ys = self.np_rng.uniform(miny, maxy, k)
+                inside = shapely.contains_xy(shape, xs, ys)
+                found.extend(
+                    zip(xs[inside].round(7).tolist(), ys[inside].round(7).tolist(), strict=True)
+                )
+            for row, point in zip(rows, found, strict=False):
+                result[row] = point
+        return result
+
+    def case(
+        self,
+        batch: _Batch,
+        index: int,
+        created: datetime,
+        grid_index: int,
+        point,
+        last: dict[str, int],
+    ) -> None:
+        world, rng, now = self.world, self.rng, self.world.now
+        key = _pick(rng, self.procedures)
+        plan = self.plans[key]
+        procedure = plan.procedure
+        age_days = (now - created).total_seconds() / 86400
+        if rng.random() < 0.15 + 0.6 * min(1.0, age_days / 180):
+            path = _pick(rng, plan.final_paths)
+            if path == ("merge",) and key not in last:
+                path = PATHS[key][0][1]  # nothing to merge into yet
+            cut = _Cut(path, len(path), -1, "")
+        else:
+            cut = _pick(rng, plan.cuts[_pick(rng, plan.open_states)])
+        path = cut.path
+
+        # What the case is about.
+        if key == "service_request":
+            if path[0] == "redirect":
+                category = rng.choice(world.redirected)
+            elif path[0] == "answer":
+                category = rng.choice(world.consultations)
+            elif rng.random() < SR_EVENT_CATEGORY_SHARE:
+                category = _pick(rng, world.event_table)
+            else:
+                category = _pick(rng, world.request_table)
+            kind = "consultation" if path[0] == "answer" else _pick(rng, self.kinds)
+        else:
+            category = _pick(rng, world.event_table)
+            kind = ""
+        urgency = _pick(rng, self.urgencies)
+        channel = _pick(rng, self.channels[key])
+        lead, note, target = world.proposal(category, grid_index)
+
+        # Walk the path in time, running the clocks as the engine would.
+        clocks: list[_Clock] = []
+        running: dict[str, _Clock] = {}
+        calendar = world.calendar
+
+        def start(name, at):
+            value, unit, basis = world.limit(procedure, name, category, urgency)
+            clock = _Clock(name, at, value, unit, basis, workdays.add(at, value, unit, calendar))
+            clocks.append(clock)
+            running[name] = clock
+
+        def stop(name, at):
+            clock = running.pop(name, None)
+            if clock is not None:
+                clock.stopped = at
+                clock.on_time = clock.paused is not None or at <= clock.due
+
+        for name in procedure.starts_on_create:
+            start(name, created)
+        state, at, done = procedure.initial, created, 0
+        body = satisfaction = merged_into = None
+        reopened = 0
+        for i, action in enumerate(path[: cut.k], 1):
+            transition = procedure.by_action[action]
+            at_next = self._when(action, transition, at, running)
+            if i == cut.anchor and cut.anchor_clock:
+                # The step that started the clock now running: put it so that the clock
+                # has run for a part of its limit, or past it.
+                value, unit, _basis = world.limit(procedure, cut.anchor_clock, category, urgency)
+                span = world.span(value, unit)
+                late = rng.random() < OPEN_OVERDUE
+                back = span * (rng.uniform(1.1, 5.0) if late else rng.uniform(0.03, 0.95))
+                at_next = max(at_next, now - timedelta(seconds=back))
+            elif i > cut.anchor > 0 and at_next > now:
+                at_next = at + (now - at) * rng.uniform(0.1, 0.6)
+            if at_next > now:
+                break  # the rest has not happened yet: the case is open in this state
+            at = at_next
+            for name in transition.stops:
+                stop(name, at)
+            for name in transition.pauses:
+                clock = running.get(name)
+                if clock is not None and clock.paused is None:
+                    clock.paused = at
+                    clock.remaining = workdays.remaining(at, clock.due, clock.unit, calendar)
+            for name in transition.resumes:
+                clock = running.get(name)
+                if clock is not None and clock.paused is not None:
+                    clock.due = workdays.add(at, clock.remaining or 0, clock.unit, calendar)
+                    clock.paused_seconds += (at - clock.paused).total_seconds()
+                    clock.paused = clock.remaining = None
+            for name in transition.starts:
+                stop(name, at)  # a restarted clock starts afresh, as in the engine
+                start(name, at)
+            if "body" in transition.needs:
+                body = target
+            if "satisfaction" in transition.needs:
+                # A requester whose case is then sent back for rework was dissatisfied.
+                unhappy = path[i : i + 1] == ("reopen",)
+                satisfaction = rng.choice((1, 2)) if unhappy else _pick(rng, self.satisfaction)
+            if action == "reopen":
+                reopened, satisfaction = reopened + 1, None
+            if action == "merge":
+                merged_into = last[key]
+            state = transition.target or state
+            done = i
+        # An approved extension (延期) on some running handling clocks.
+        handle = running.get("handle")
+        if handle is not None and handle.paused is None and rng.random() < 0.04:
+            handle.due = workdays.add(handle.due, handle.value, handle.unit, calendar)
+            handle.extensions = 1
+        if state != "merged":
+            last[key] = index
+
+        final = procedure.by_state[state].final
+        grid, street, community, _shape = world.grids[grid_index]
+        place = rng.choice(PLACES).format(b=rng.randint(1, 36))
+        anonymous = key == "service_request" and rng.random() < 0.04
+        if key == "service_request" or channel == "mobile":
+            requester = "" if anonymous else rng.choice(self.names)
+            phone = f"000-6{rng.randrange(10**7):07d}"
+        else:
+            requester = phone = ""
+        hint = category.hint.split("（")[0].split("；")[0]
+        adapt = self.adapt
+        batch.stems.append(f"{PREFIX[key]}{created.astimezone(SHANGHAI):%Y%m%d}")
+        batch.merges.append(merged_into)
+        batch.cases.append(
+            (
+                key,
+                state,
+                1 + done,
+                category.id,
+                urgency,
+                kind,
+                channel,
+                f"{community.name}{place}{category.name}（示例）"[:120],
+                f"{OPENINGS[channel]}{street.name}{community.name}{place}附近，{hint}。"
+                f"{rng.choice(DETAILS).strip('-')}{SYNTHETIC}",
+                point[0],
+                point[1],
+                f"{street.name}{community.name}{place}"[:200],
+                grid.id,
+                street.id,
+                grid.path,
+                None,
+                requester,
+                phone,
+                anonymous,
+                rng.random() < 0.08,
+                body,
+                lead,
+                note,
+                satisfaction,
+                reopened,
+                adapt(created),
+                adapt(at),
+                adapt(at) if final else None,
+            )
+        )
+        for c in clocks:
+            batch.clocks.append(
+                (
+                    index,
+                    c.name,
+                    adapt(c.started),
+                    c.value,
+                    c.unit,
+                    c.basis,
+                    adapt(c.due),
+                    adapt(c.paused) if c.paused else None,
+                    c.remaining,
+                    c.paused_seconds,
+                    c.extensions,
+                    adapt(c.stopped) if c.stopped else None,
+                    c.on_time,
+                    None,
+                    "",
+                    None,
+                )
+            )
+
+    def _when(self, action, transition, at, running) -> datetime:
+        """When the next step happens: a step that stops a clock is timed against that
+        clock's limit (mostly in time); other steps follow after a plain wait."""
+        rng = self.rng
+        clock = next(
+            (running[n] for n in transition.stops if n in running and running[n].paused is None),
+            None,
+        )
+        if clock is not None:
+            f = rng.uniform(0.05, 0.95) if rng.random() < ON_TIME else rng.uniform(1.05, 3.0)
+            return max(at + timedelta(seconds=60), clock.started + (clock.due - clock.started) * f)
+        if transition.pauses:
+            clock = running.get(transition.pauses[0])
+            if clock is not None and clock.due > at:
+                return at + (clock.due - at) * rng.uniform(0.1, 0.7)
+        lo, hi = WAITS.get(action, DEFAULT_WAIT)
+        return at + timedelta(seconds=rng.uniform(lo, hi))
+
+
+_EPOCH, _NAIVE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC), datetime(1970, 1, 1)
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    """What Django stores in SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]" (the
+    quickest way there from any zone)."""
+    return (_NAIVE_EPOCH + (value - _EPOCH)).isoformat(" ")
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+
+class _Writer:
+    """One prepared INSERT per table for rows in the given column order; the model's other
+    columns (a field added later) get the model's default."""
+
+    def __init__(self, model, columns: list[str]):
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        missing = [f for name, f in fields.items() if name not in columns and not f.primary_key]
+        self.tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in missing)
+        qn = connection.ops.quote_name
+        names = ", ".join(qn(fields[c].column) for c in columns)
+        names += "".join(", " + qn(f.column) for f in missing)
+        marks = ", ".join(["%s"] * (len(columns) + len(missing)))
+        # Identifiers from the model, quoted; values go as parameters.
+        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def write(self, rows) -> None:
+        if self.tail:
+            rows = [row + self.tail for row in rows]
+        if connection.vendor == "sqlite":
+            # The driver's own executemany: Django's wrapper costs as much again per row.
+            connection.ensure_connection()
+            connection.connection.executemany(self.sql.replace("%s", "?"), rows)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
+
+
+def _write(batch: _Batch, district: Region, writers: tuple[_Writer, _Writer]) -> None:
+    """One transaction: allocate the keys, insert the cases and clocks, audit the batch."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Keys are allocated here, not by the sequence: hold off other writers until
+            # the sequence is moved past them (SQLite's write lock does this by itself).
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Case._meta.db_table} IN EXCLUSIVE MODE")
+        base = (Case.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        writers[0].write(
+            (base + i, f"{stem}{base + i:08d}", None if m is None else base + m, *row)
+            for i, (stem, m, row) in enumerate(
+                zip(batch.stems, batch.merges, batch.cases, strict=True)
+            )
+        )
+        writers[1].write((base + row[0], *row[1:]) for row in batch.clocks)
+        if connection.vendor != "sqlite":  # SQLite's AUTOINCREMENT follows by itself
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [Case]):
+                    cursor.execute(sql)
+        last = base + len(batch.cases) - 1
+        audit.record(
+            None,
+            "demo.synthetic_cases",
+            district,
+            after={
+                "cases": len(batch.cases),
+                "clocks": len(batch.clocks),
+                "first": f"{batch.stems[0]}{base:08d}",
+                "last": f"{batch.stems[-1]}{last:08d}",
+            },
+            note=NOTE,
+            scope_path=district.path,
+        )
+
+
+def generate_cases(
+    n: int, *, seed: int = 0, now=None, batch_size: int = BATCH_SIZE, progress=None
+) -> dict:
+    """Add ``n`` synthetic cases (and their clocks) to the demo district; returns the
+    counts and the seconds taken. Needs the demo district (``seed.load_demo``) and loads
+    the demo catalogue if it is missing. Running it again adds ``n`` more.
+    ``progress(done, n)`` is called after each batch.
+
+    """
+    began = time.monotonic()
+    if n <= 0:
+        return {"cases": 0, "clocks": 0, "seconds": 0.0}
+    now = now or timezone.now()
+    load_catalogue()
+    world = _World(now, seed)
+    generator = _Generator(world, seed)
+    writers = (_Writer(Case, CASE_COLUMNS), _Writer(Clock, CLOCK_COLUMNS))
+    batches = math.ceil(n / batch_size)
+    end = (now - timedelta(minutes=1)).timestamp()
+    start = end - SPAN.total_seconds()
+    step = (end - start) / batches
+
+    def make(b: int) -> _Batch:
+        count = min(batch_size, n - b * batch_size)
+        return generator.batch(count, start + b * step, start + (b + 1) * step)
+
+    done = clocks = 0
+    # Large runs generate the next batch in a thread while this one is written (SQLite
+    # does its part without holding the GIL); the thread must not touch the database, so
+    # everything it could look up is looked up first.
+    pool = None
+    if n >= PIPELINE_FROM and batches > 1:
+        world.prefetch()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="synthetic-cases")
+    try:
+        with _bigger_sqlite_cache():
+            future = pool.submit(make, 0) if pool else None
+            for b in range(batches):
+                batch = future.result() if pool else make(b)
+                if pool and b + 1 < batches:
+                    future = pool.submit(make, b + 1)
+                _write(batch, world.district, writers)
+                done += len(batch.cases)
+                clocks += len(batch.clocks)
+                if progress is not None:
+                    progress(done, n)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    return {"cases": done, "clocks": clocks, "seconds": time.monotonic() - began}
+
+
+class _bigger_sqlite_cache:
+    """A larger page cache while the batches go in (the case table has a dozen indexes);
+    put back afterwards."""
+
+    def __enter__(self):
+        self.old = None
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                self.old = cursor.fetchone()[0]
+                cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB
+        return self
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(self.old)}")
+        return False
