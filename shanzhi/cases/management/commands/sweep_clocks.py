@@ -1,9 +1,13 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import OperationalError, close_old_connections
 from django.utils.translation import gettext as _
 
 from shanzhi.cases.supervision import sweep
+
+log = logging.getLogger("shanzhi.sweep")
 
 
 class Command(BaseCommand):
@@ -15,10 +19,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, interval, **options):
         while True:
-            result = sweep()
-            self.stdout.write(
-                _("Overdue clocks marked: %(marked)d; notifications: %(notified)d.") % result
-            )
+            close_old_connections()
+            try:
+                result = sweep()
+            except OperationalError:
+                if not loop:
+                    raise
+                # A busy or restarting database: try again at the next round.
+                log.exception("clock sweep failed; retrying in %s s", interval)
+            else:
+                self.stdout.write(
+                    _("Overdue clocks marked: %(marked)d; notifications: %(notified)d.") % result
+                )
             if not loop:
                 return
             time.sleep(interval)
