@@ -16,7 +16,9 @@ from shanzhi.org.models import BodyKind
 
 # Roles that act for a street or community body when that body leads a case.
 BODY_KIND_REGION_ROLES = {
-    BodyKind.STREET_OFFICE: {Role.STREET_STAFF, Role.STREET_DISPATCHER},
+    # Not the street's dispatchers: who dispatches and reviews objections does not also
+    # handle the case.
+    BodyKind.STREET_OFFICE: {Role.STREET_STAFF},
     BodyKind.ENFORCEMENT_BRIGADE: {Role.STREET_STAFF},
     BodyKind.RESIDENTS_COMMITTEE: {Role.COMMUNITY_STAFF},
     BodyKind.COMMAND_CENTRE: {Role.STREET_DISPATCHER},

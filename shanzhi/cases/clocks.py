@@ -39,13 +39,35 @@ def _open(case, name: str):
     return Clock.objects.filter(case=case, name=name, stopped_at__isnull=True)
 
 
+def _late(clock, now) -> bool:
+    """Late once and for ever: past the due instant now, or found overdue before (by the
+    sweep, or when it was paused or extended after running out)."""
+    if clock.overdue_at is not None:
+        return True
+    if clock.paused_at is not None:
+        return False  # it was not overdue when paused, or overdue_at would be set
+    return now > clock.due_at
+
+
 def stop(case, name: str, now) -> None:
     for clock in _open(case, name):
-        # Paused clocks stop with the verdict they had when paused.
-        on_time = clock.paused_at is not None or now <= clock.due_at
         Clock.objects.filter(pk=clock.pk, stopped_at__isnull=True).update(
-            stopped_at=now, on_time=on_time
+            stopped_at=now, on_time=not _late(clock, now)
         )
+
+
+def cancel(case, name: str, now) -> None:
+    """End a clock without a verdict (the step will never happen: a merged duplicate)."""
+    _open(case, name).update(stopped_at=now, on_time=None)
+
+
+def window_open(case, name: str, now) -> bool:
+    return _open(case, name).filter(paused_at__isnull=True, due_at__gte=now).exists()
+
+
+def unit_of(case, name: str) -> str | None:
+    clock = _open(case, name).first()
+    return clock.unit if clock else None
 
 
 def pause(case, name: str, now) -> None:
@@ -53,7 +75,10 @@ def pause(case, name: str, now) -> None:
     for clock in _open(case, name).filter(paused_at__isnull=True):
         left = workdays.remaining(now, clock.due_at, clock.unit, calendar)
         Clock.objects.filter(pk=clock.pk, paused_at__isnull=True).update(
-            paused_at=now, remaining_at_pause=left
+            paused_at=now,
+            remaining_at_pause=left,
+            # Paused after running out: it stays late whatever happens next.
+            overdue_at=clock.overdue_at or (clock.due_at if now > clock.due_at else None),
         )
 
 
@@ -66,20 +91,20 @@ def resume(case, name: str, now) -> None:
             remaining_at_pause=None,
             due_at=due,
             paused_seconds=clock.paused_seconds + (now - clock.paused_at).total_seconds(),
-            overdue_at=None,
         )
 
 
-def extend(case, name: str, amount: float) -> Clock | None:
-    """Push the running clock's due instant back by ``amount`` of its own unit."""
+def extend(case, name: str, amount: float, now) -> Clock | None:
+    """Push the running clock's due instant back by ``amount`` of its own unit. An
+    extension granted after the limit ran out does not make the step on time."""
     clock = _open(case, name).first()
     if clock is None:
         return None
+    overdue_at = clock.overdue_at or (clock.due_at if now > clock.due_at else None)
     clock.due_at = workdays.add(clock.due_at, amount, clock.unit, current_calendar())
     clock.extensions += 1
-    clock.overdue_at = None
     Clock.objects.filter(pk=clock.pk).update(
-        due_at=clock.due_at, extensions=clock.extensions, overdue_at=None
+        due_at=clock.due_at, extensions=clock.extensions, overdue_at=overdue_at
     )
     return clock
 

@@ -9,10 +9,11 @@ clock operations, writes the audit event and queues notifications.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shanzhi.cases import clocks
@@ -21,11 +22,19 @@ from shanzhi.cases.models import Case
 from shanzhi.cases.procedure import Party, Transition, get
 from shanzhi.cases.routing import locate, notify_bodies, propose
 from shanzhi.core import audit
-from shanzhi.duties.models import Redirect, Urgency
+from shanzhi.duties import routing as catalogue
+from shanzhi.duties.models import Owner, Redirect, Urgency
 from shanzhi.org.models import Body, BodyKind
 
-EXTENDED_CLOCK = "handle"
 DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.STATIONED_AGENCY)
+# Bodies that can lead a case (a grid council, for one, has nobody who handles cases).
+LEAD_KINDS = (
+    BodyKind.DEPARTMENT,
+    BodyKind.STATIONED_AGENCY,
+    BodyKind.STREET_OFFICE,
+    BodyKind.ENFORCEMENT_BRIGADE,
+    BodyKind.RESIDENTS_COMMITTEE,
+)
 
 
 class TransitionConflict(Exception):
@@ -53,7 +62,7 @@ class Intake:
 
 
 def _number(case: Case) -> str:
-    prefix = {"service_request": "SR", "grid_event": "GE"}.get(case.procedure, "CS")
+    prefix = case.procedure_def.number_prefix
     return f"{prefix}{timezone.localtime(case.created):%Y%m%d}{case.pk:08d}"
 
 
@@ -81,7 +90,9 @@ def do_create_case(intake: Intake, *, actor, now=None) -> Case:
         )
     if not intake.title.strip() or not intake.description.strip():
         raise ValidationError(_("A case needs a title and a description."))
-    place = locate(intake.lon, intake.lat, intake.address, gcj02=intake.gcj02)
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the deployment's language
+        place = locate(intake.lon, intake.lat, intake.address, gcj02=intake.gcj02)
+        proposal = propose(category, place.grid or place.unit)
     case = Case(
         procedure=procedure.key,
         state=procedure.initial,
@@ -108,7 +119,6 @@ def do_create_case(intake: Intake, *, actor, now=None) -> Case:
         updated=now,
         number=f"NEW-{now.timestamp()}",
     )
-    proposal = propose(category, place.grid or place.street)
     case.routed_body = proposal.lead
     case.routing_note = (place.note + " " + proposal.reason).strip()[:300]
     case.full_clean(exclude=["number"])
@@ -130,7 +140,8 @@ def do_create_case(intake: Intake, *, actor, now=None) -> Case:
         note=case.routing_note,
         scope_path=case.scope_path,
     )
-    notify_bodies(case, "create")
+    with translation.override(settings.LANGUAGE_CODE):
+        notify_bodies(case, "create")
     return case
 
 
@@ -168,6 +179,22 @@ def do_transition(
     note = (note or "").strip()
     if transition.note_required and not note:
         raise ValidationError({"note": _("Please give a reason or a reply.")})
+    given = {
+        "body": body is not None or bool(assisting),
+        "satisfaction": satisfaction is not None,
+        "extension": extension is not None,
+        "case": target is not None,
+    }
+    stray = [name for name, present in given.items() if present and name not in transition.needs]
+    if stray:
+        raise ValidationError(
+            _("This action takes no such input: %(names)s.") % {"names": ", ".join(stray)}
+        )
+    if transition.within and not clocks.window_open(case, transition.within, now):
+        raise ValidationError(
+            _("The %(window)s has ended; this is no longer possible.")
+            % {"window": procedure.by_clock[transition.within].label}
+        )
     changes = _inputs(
         case,
         transition,
@@ -181,9 +208,8 @@ def do_transition(
     new_state = transition.target or case.state
     if procedure.by_state[new_state].final:
         changes["closed_at"] = now
-    if action == "reopen":
+    if transition.rework:
         changes["reopened"] = F("reopened") + 1
-        changes["satisfaction"] = None
     updated = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
         state=new_state, version=F("version") + 1, updated=now, **changes
     )
@@ -194,6 +220,8 @@ def do_transition(
         case.assisting_bodies.set([b for b in assisting if b.pk != case.responsible_body_id])
     for name in transition.stops:
         clocks.stop(case, name, now)
+    for name in transition.cancels:
+        clocks.cancel(case, name, now)
     for name in transition.pauses:
         clocks.pause(case, name, now)
     for name in transition.resumes:
@@ -202,7 +230,7 @@ def do_transition(
         clocks.stop(case, name, now)  # a restarted clock (rework, re-dispatch) starts afresh
         clocks.start(case, name, now)
     if extension is not None:
-        clocks.extend(case, EXTENDED_CLOCK, extension)
+        clocks.extend(case, procedure.extended_clock, extension, now)
     old, new = before, _snapshot(case)
     after = {k: v for k, v in new.items() if old.get(k) != v}
     if extension is not None:
@@ -216,10 +244,11 @@ def do_transition(
         before={k: old[k] for k in after if k in old},
         after=after,
         note=note,
-        legal_basis=transition.legal_basis,
+        legal_basis=transition.legal_basis or procedure.legal_basis,
         scope_path=case.scope_path,
     )
-    notify_bodies(case, action, note=note, target=target)
+    with translation.override(settings.LANGUAGE_CODE):
+        notify_bodies(case, action, note=note, target=target)
     return case
 
 
@@ -229,19 +258,7 @@ def _inputs(case, transition, *, body, satisfaction, extension, target, actor) -
     if "body" in transition.needs:
         if body is None or not body.is_active:
             raise ValidationError({"body": _("Choose the body to dispatch to.")})
-        if (
-            case.category
-            and case.category.is_department_owned()
-            and body.kind not in DEPARTMENT_KINDS
-        ):
-            raise ValidationError(
-                {
-                    "body": _(
-                        "This matter belongs to a functional department; it cannot be "
-                        "dispatched to a street or community (国办函〔2025〕66号)."
-                    )
-                }
-            )
+        _check_lead_body(case, body)
         if body.pk == case.responsible_body_id and transition.action != "dispatch":
             raise ValidationError({"body": _("Choose another body than the current one.")})
         changes["responsible_body"] = body
@@ -249,8 +266,12 @@ def _inputs(case, transition, *, body, satisfaction, extension, target, actor) -
         if satisfaction not in range(1, 6):
             raise ValidationError({"satisfaction": _("Choose a rating from 1 to 5.")})
         changes["satisfaction"] = satisfaction
-    if "extension" in transition.needs and (extension is None or not 0 < extension <= 365):
-        raise ValidationError({"extension": _("Give a positive extension of at most 365.")})
+    if "extension" in transition.needs:
+        unit = clocks.unit_of(case, case.procedure_def.extended_clock)
+        if extension is None or not 0 < extension <= 365:
+            raise ValidationError({"extension": _("Give a positive extension of at most 365.")})
+        if unit in ("calendar_days", "working_days") and extension != int(extension):
+            raise ValidationError({"extension": _("This limit runs in whole days.")})
     if "case" in transition.needs:
         if target is None or target.pk == case.pk or target.procedure != case.procedure:
             raise ValidationError(
@@ -262,3 +283,36 @@ def _inputs(case, transition, *, body, satisfaction, extension, target, actor) -
             raise ValidationError({"target": _("That case is outside your area.")})
         changes["merged_into"] = target
     return changes
+
+
+def department_owned(case) -> bool:
+    """Owned by a functional department, by the duty lists or by the dispatch catalogue
+    for the case's place (e.g. a street that has not taken on a delegated matter)."""
+    if case.category is None:
+        return False
+    if case.category.is_department_owned():
+        return True
+    decision = catalogue.resolve(case.category, case.grid or case.street)
+    return decision.owner == Owner.DEPARTMENT
+
+
+def _check_lead_body(case, body) -> None:
+    if body.kind not in LEAD_KINDS:
+        raise ValidationError(
+            {"body": _("A %(kind)s does not handle cases.") % {"kind": body.get_kind_display()}}
+        )
+    if department_owned(case) and body.kind not in DEPARTMENT_KINDS:
+        raise ValidationError(
+            {
+                "body": _(
+                    "This matter belongs to a functional department; it cannot be "
+                    "dispatched to a street or community (国办函〔2025〕66号)."
+                )
+            }
+        )
+    if not case.scope_path.startswith(body.region.path) and not body.region.path.startswith(
+        case.scope_path
+    ):
+        raise ValidationError(
+            {"body": _("%(body)s does not serve the place of this case.") % {"body": body.name}}
+        )

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -102,7 +104,7 @@ class IntakeForm(BootstrapForm):
 
     def clean_requester_phone(self):
         phone = self.cleaned_data.get("requester_phone", "").strip()
-        if phone and not identity.is_valid_mobile(phone) and not phone.replace("-", "").isdigit():
+        if phone and not re.fullmatch(r"\+?[0-9][0-9\- ]{4,19}", phone):
             raise forms.ValidationError(_("This is not a phone number."))
         return identity.normalize_mobile(phone) if identity.is_valid_mobile(phone) else phone
 

@@ -37,6 +37,10 @@ class Satisfaction(models.IntegerChoices):
     VERY_DISSATISFIED = 1, _("Very dissatisfied")
 
 
+# Columns the work queues are filtered by, carried in their indexes.
+QUEUE_FILTERS = ("category", "procedure", "urgency")
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         from shanzhi.cases.access import case_filter
@@ -158,9 +162,20 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["responsible_body", "state"]),
+            # The work queues, within an area, with the columns they are filtered by (the
+            # queue views read them from the index alone): a body's (to accept, in
+            # progress), a state's (to dispatch), a category's.
+            models.Index(
+                fields=["responsible_body", "state", "scope_path", *QUEUE_FILTERS],
+                name="case_body_state_scope",
+            ),
             models.Index(fields=["procedure", "state", "created"]),
             models.Index(fields=["scope_path", "state"]),
+            models.Index(fields=["state", "scope_path", *QUEUE_FILTERS], name="case_state_scope"),
+            models.Index(
+                fields=["category", "scope_path", "procedure", "urgency"],
+                name="case_category_scope",
+            ),
         ]
 
     def __str__(self):
@@ -181,8 +196,15 @@ class ClockQuerySet(models.QuerySet):
         return self.filter(stopped_at__isnull=True, paused_at__isnull=True)
 
     def overdue(self, now=None):
-        """Running past the due instant: the one definition of "overdue"."""
-        return self.running().filter(due_at__lt=now or timezone.now())
+        """Running past the due instant: the one definition of "overdue". Windows (an
+        objection period) close rather than run late."""
+        from shanzhi.cases.procedure import window_clocks
+
+        return (
+            self.running()
+            .filter(due_at__lt=now or timezone.now())
+            .exclude(name__in=window_clocks())
+        )
 
 
 class Clock(models.Model):
@@ -217,9 +239,16 @@ class Clock(models.Model):
         verbose_name = _("clock")
         verbose_name_plural = _("clocks")
         indexes = [
+            # Running clocks by due instant (the sweep; work queues read in due order)…
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "case", "name"],
                 name="clock_open_due",
+                condition=Q(stopped_at__isnull=True, paused_at__isnull=True),
+            ),
+            # … and a case's next due instant, read from the index alone.
+            models.Index(
+                fields=["case", "due_at", "name"],
+                name="clock_open_case_due",
                 condition=Q(stopped_at__isnull=True, paused_at__isnull=True),
             ),
         ]

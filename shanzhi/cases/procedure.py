@@ -42,6 +42,9 @@ class ClockSpec:
     unit: str  # a duties.models.Unit value
     legal_basis: str
     statutory: bool = False  # a limit set by law: local limits may only be stricter
+    # A window (e.g. the objection period) closes when it runs out; it is not a deadline
+    # anyone misses, so it never turns red, is never swept and never escalates.
+    window: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,12 @@ class Transition:
     stops: tuple[str, ...] = ()
     pauses: tuple[str, ...] = ()
     resumes: tuple[str, ...] = ()
+    # Clocks ended without a verdict (a merged duplicate was not handled late or on time).
+    cancels: tuple[str, ...] = ()
+    # The action is possible only while this window clock runs (e.g. objections).
+    within: str | None = None
+    # Counts as sending the work back (返工), a fact the indicators need.
+    rework: bool = False
     # Extra input the action takes, handled by the engine: "body" (dispatch target),
     # "satisfaction" (1–5), "extension" (a new limit), "case" (merge target).
     needs: tuple[str, ...] = ()
@@ -73,6 +82,11 @@ class Procedure:
     clocks: tuple[ClockSpec, ...]
     # Clocks started when the case is created.
     starts_on_create: tuple[str, ...] = ()
+    # The basis of the procedure as a whole; a transition may name a more specific one.
+    legal_basis: str = ""
+    number_prefix: str = "CS"
+    # The clock an approved extension (延期) moves.
+    extended_clock: str = "handle"
     by_action: dict[str, Transition] = field(init=False)
     by_state: dict[str, State] = field(init=False)
     by_clock: dict[str, ClockSpec] = field(init=False)
@@ -90,7 +104,14 @@ class Procedure:
         for t in self.transitions:
             for state in (*t.sources, *([t.target] if t.target else [])):
                 assert state in self.by_state, f"{self.key}.{t.action}: unknown state {state}"
-            for name in (*t.starts, *t.stops, *t.pauses, *t.resumes):
+            for name in (
+                *t.starts,
+                *t.stops,
+                *t.pauses,
+                *t.resumes,
+                *t.cancels,
+                *([t.within] if t.within else []),
+            ):
                 assert name in self.by_clock, f"{self.key}.{t.action}: unknown clock {name}"
             for party in t.parties:
                 assert party in Party.ALL, f"{self.key}.{t.action}: unknown party {party}"
@@ -110,8 +131,20 @@ _REGISTRY: dict[str, Procedure] = {}
 
 
 def register(procedure: Procedure) -> Procedure:
+    from shanzhi.duties import statutory
+
     _REGISTRY[procedure.key] = procedure
+    for clock in procedure.clocks:
+        if clock.statutory:
+            statutory.register(
+                procedure.key, clock.name, clock.value, clock.unit, clock.legal_basis
+            )
     return procedure
+
+
+def window_clocks() -> set[str]:
+    """Names of window clocks (they never count as overdue)."""
+    return {c.name for p in _REGISTRY.values() for c in p.clocks if c.window}
 
 
 def get(key: str) -> Procedure:

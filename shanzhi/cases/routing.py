@@ -32,6 +32,7 @@ class Place:
     lat: float | None
     grid: Region | None
     street: Region | None
+    unit: Region | None  # the most specific unit found: grid, community or street
     scope_path: str
     note: str
 
@@ -41,7 +42,7 @@ def _district() -> Region:
 
 
 def locate(lon, lat, address: str, *, gcj02: bool = False) -> Place:
-    grid = street = None
+    grid = None
     note = ""
     if lon is not None and lat is not None:
         if gcj02:
@@ -51,17 +52,21 @@ def locate(lon, lat, address: str, *, gcj02: bool = False) -> Place:
             note = _("The point lies outside every grid.")
     if grid is not None:
         street = next((r for r in grid.ancestors() if r.level == Level.STREET), None)
-        return Place(lon, lat, grid, street, grid.path, note)
-    for unit in Region.objects.active().filter(level__in=(Level.STREET, Level.COMMUNITY)):
-        if address and unit.name in address:
-            street = unit if unit.level == Level.STREET else unit.parent
-            note = (
-                note + " " + _("Located by the address (%(name)s).") % {"name": unit.name}
-            ).strip()
-            return Place(lon, lat, None, street, unit.path, note)
+        return Place(lon, lat, grid, street, grid, grid.path, note)
+    named = [
+        unit
+        for unit in Region.objects.active().filter(level__in=(Level.STREET, Level.COMMUNITY))
+        if address and unit.name in address
+    ]
+    if named:
+        # The most specific unit the address names: a community before its street.
+        unit = max(named, key=lambda u: (u.level == Level.COMMUNITY, len(u.name)))
+        street = unit if unit.level == Level.STREET else unit.parent
+        found = _("Located by the address (%(name)s).") % {"name": unit.name}
+        return Place(lon, lat, None, street, unit, unit.path, f"{note} {found}".strip())
     district = _district()
     note = (note + " " + _("Not located: in the manual dispatch queue.")).strip()
-    return Place(lon, lat, None, None, district.path if district else "/", note)
+    return Place(lon, lat, None, None, None, district.path if district else "/", note)
 
 
 def propose(category, region) -> catalogue.Dispatch:

@@ -22,6 +22,8 @@ from shanzhi.org.models import Membership, Region
 
 @transaction.atomic
 def do_supervise(case, *, actor, deadline, note: str) -> Supervision:
+    if case.procedure_def.by_state[case.state].final:
+        raise ValidationError(_("The case is finished; there is nothing to supervise."))
     if Party.SUPERVISOR not in parties_of(actor, case):
         raise PermissionDenied(
             _("Only a supervisor over this case's area issues supervision orders.")
@@ -54,11 +56,14 @@ def do_supervise(case, *, actor, deadline, note: str) -> Supervision:
     return order
 
 
-def _escalation_region(clock) -> Region | None:
-    """One level above the responsible body's area (community → street → district)."""
+def _escalation_region(clock, district) -> Region | None:
+    """One level above the responsible body's area (community → street → district); the
+    district itself for district departments and for cases not yet dispatched."""
     body = clock.case.responsible_body
     region = body.region if body else clock.case.street
-    return region.parent if region is not None and region.parent_id else region
+    if region is None:
+        return district
+    return region.parent if region.parent_id else region
 
 
 def sweep(now=None, batch: int = 2000) -> dict:
@@ -69,6 +74,7 @@ def sweep(now=None, batch: int = 2000) -> dict:
     """
     now = now or timezone.now()
     token = secrets.token_hex(8)
+    district = Region.objects.active().filter(level="district").order_by("pk").first()
     marked = notified = 0
     leaders_by_region: dict[int, list] = {}
     while True:
@@ -80,7 +86,9 @@ def sweep(now=None, batch: int = 2000) -> dict:
         if not ids:
             break
         with transaction.atomic():
-            Clock.objects.filter(pk__in=ids, overdue_at__isnull=True).update(
+            # Re-check in the claim itself: a clock stopped, paused or extended since the
+            # select is not overdue any more.
+            Clock.objects.overdue(now).filter(pk__in=ids, overdue_at__isnull=True).update(
                 overdue_at=now, claimed_by=token
             )
             claimed = list(
@@ -93,7 +101,7 @@ def sweep(now=None, batch: int = 2000) -> dict:
                 continue
             outbox = []
             for clock in claimed:
-                region = _escalation_region(clock)
+                region = _escalation_region(clock, district)
                 if region is None:
                     continue
                 if region.pk not in leaders_by_region:

@@ -55,7 +55,6 @@ BATCH_SIZE = 10_000
 PIPELINE_FROM = 20_000  # cases; below this the thread and the look-ups it needs cost more
 SPAN = timedelta(days=365)
 NOTE = "示范数据（虚构）: synthetic cases generated for load tests"
-PREFIX = {"service_request": "SR", "grid_event": "GE"}
 
 # --- The shape of the data ------------------------------------------------------------
 
@@ -111,6 +110,7 @@ SR_EVENT_CATEGORY_SHARE = 0.3
 # Relative frequency of hours of the day (local time) for new cases.
 HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 10, 11, 13, 13, 12, 11, 9, 8, 6, 4, 3, 2)
 ON_TIME = 0.93  # share of steps done within their limit
+SWEEP_DELAY = timedelta(seconds=30)  # how soon the sweep marks a clock that ran out
 OPEN_OVERDUE = 0.3  # share of open cases whose current clock has run out
 # Plain waiting times between steps that no clock times (seconds: min, max).
 WAITS = {
@@ -177,6 +177,7 @@ class _Clock:
     extensions: int = 0
     stopped: datetime | None = None
     on_time: bool | None = None
+    overdue: datetime | None = None  # marked overdue by the sweep
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def _running_at(procedure, path, k):
     clocks = {name: (0, False) for name in procedure.starts_on_create}
     for i, action in enumerate(path[:k], 1):
         t = procedure.by_action[action]
-        for name in t.stops:
+        for name in (*t.stops, *t.cancels):
             clocks.pop(name, None)
         for name in t.pauses:
             if name in clocks:
@@ -225,20 +226,24 @@ class _Plan:
     final_paths: tuple
     open_states: tuple
     cuts: dict[str, tuple] = field(default_factory=dict)
+    windows: frozenset = frozenset()
 
     @classmethod
     def build(cls, key: str) -> _Plan:
         procedure = get_procedure(key)
         finals, cuts = [], {}
+        windows = frozenset(c.name for c in procedure.clocks if c.window)
         for weight, path in PATHS[key]:
             states = _walk(procedure, path)
             assert procedure.by_state[states[-1]].final, f"{key}: {path} does not finish"
             finals.append((path, weight))
             for k, state in enumerate(states[:-1]):
+                # The clock whose limit the case is waiting on: the last started of
+                # those running (a time window such as the objection period aside).
                 running = {
                     name: i
                     for name, (i, paused) in _running_at(procedure, path, k).items()
-                    if not paused
+                    if not paused and name not in windows
                 }
                 anchor, clock = max(((i, n) for n, i in running.items()), default=(-1, ""))
                 cuts.setdefault(state, []).append((_Cut(path, k, anchor, clock), weight))
@@ -249,6 +254,7 @@ class _Plan:
             final_paths=_weighted(finals),
             open_states=_weighted(OPEN_STATES[key].items()),
             cuts={state: _weighted(pairs) for state, pairs in cuts.items()},
+            windows=windows,
         )
 
 
@@ -446,8 +452,9 @@ class _Batch:
 
 
 class _Generator:
-    def __init__(self, world: _World, seed: int):
+    def __init__(self, world: _World, seed: int, swept=True, finished=None, overdue=OPEN_OVERDUE):
         self.world = world
+        self.swept, self.finished, self.overdue = swept, finished, overdue
         self.rng = random.Random(seed)
         self.np_rng = np.random.default_rng(seed)
         self.plans = {key: _Plan.build(key) for key in PATHS}
@@ -523,7 +530,10 @@ class _Generator:
         plan = self.plans[key]
         procedure = plan.procedure
         age_days = (now - created).total_seconds() / 86400
-        if rng.random() < 0.15 + 0.6 * min(1.0, age_days / 180):
+        finished = self.finished
+        if finished is None:
+            finished = 0.15 + 0.6 * min(1.0, age_days / 180)
+        if rng.random() < finished:
             path = _pick(rng, plan.final_paths)
             if path == ("merge",) and key not in last:
                 path = PATHS[key][0][1]  # nothing to merge into yet
@@ -550,10 +560,11 @@ class _Generator:
         channel = _pick(rng, self.channels[key])
         lead, note, target = world.proposal(category, grid_index)
 
-        # Walk the path in time, running the clocks as the engine would.
+        # Walk the path in time, running the clocks as the engine does (cases/clocks.py).
         clocks: list[_Clock] = []
         running: dict[str, _Clock] = {}
         calendar = world.calendar
+        windows = plan.windows
 
         def start(name, at):
             value, unit, basis = world.limit(procedure, name, category, urgency)
@@ -561,11 +572,20 @@ class _Generator:
             clocks.append(clock)
             running[name] = clock
 
-        def stop(name, at):
+        def mark(clock, until):
+            """What the sweep does to a clock running past its due instant (a window
+            such as the objection period closes instead)."""
+            unmarked = clock.overdue is None and clock.paused is None
+            if unmarked and clock.name not in windows and until > clock.due:
+                clock.overdue = min(until, clock.due + SWEEP_DELAY)
+
+        def stop(name, at, verdict=True):
             clock = running.pop(name, None)
             if clock is not None:
+                mark(clock, at)
                 clock.stopped = at
-                clock.on_time = clock.paused is not None or at <= clock.due
+                late = clock.overdue is not None or (clock.paused is None and at > clock.due)
+                clock.on_time = (not late) if verdict else None
 
         for name in procedure.starts_on_create:
             start(name, created)
@@ -574,13 +594,13 @@ class _Generator:
         reopened = 0
         for i, action in enumerate(path[: cut.k], 1):
             transition = procedure.by_action[action]
-            at_next = self._when(action, transition, at, running)
+            at_next = self._when(transition, at, running)
             if i == cut.anchor and cut.anchor_clock:
                 # The step that started the clock now running: put it so that the clock
                 # has run for a part of its limit, or past it.
                 value, unit, _basis = world.limit(procedure, cut.anchor_clock, category, urgency)
                 span = world.span(value, unit)
-                late = rng.random() < OPEN_OVERDUE
+                late = rng.random() < self.overdue
                 back = span * (rng.uniform(1.1, 5.0) if late else rng.uniform(0.03, 0.95))
                 at_next = max(at_next, now - timedelta(seconds=back))
             elif i > cut.anchor > 0 and at_next > now:
@@ -590,11 +610,14 @@ class _Generator:
             at = at_next
             for name in transition.stops:
                 stop(name, at)
+            for name in transition.cancels:
+                stop(name, at, verdict=False)
             for name in transition.pauses:
                 clock = running.get(name)
                 if clock is not None and clock.paused is None:
-                    clock.paused = at
+                    mark(clock, at)
                     clock.remaining = workdays.remaining(at, clock.due, clock.unit, calendar)
+                    clock.paused = at
             for name in transition.resumes:
                 clock = running.get(name)
                 if clock is not None and clock.paused is not None:
@@ -608,19 +631,22 @@ class _Generator:
                 body = target
             if "satisfaction" in transition.needs:
                 # A requester whose case is then sent back for rework was dissatisfied.
-                unhappy = path[i : i + 1] == ("reopen",)
+                unhappy = i < len(path) and procedure.by_action[path[i]].rework
                 satisfaction = rng.choice((1, 2)) if unhappy else _pick(rng, self.satisfaction)
-            if action == "reopen":
-                reopened, satisfaction = reopened + 1, None
-            if action == "merge":
+            reopened += transition.rework
+            if "case" in transition.needs:
                 merged_into = last[key]
             state = transition.target or state
             done = i
-        # An approved extension (延期) on some running handling clocks.
-        handle = running.get("handle")
-        if handle is not None and handle.paused is None and rng.random() < 0.04:
-            handle.due = workdays.add(handle.due, handle.value, handle.unit, calendar)
-            handle.extensions = 1
+        # An extension (延期) approved in time on some handling clocks still running.
+        extended = running.get(procedure.extended_clock)
+        if extended is not None and extended.paused is None and rng.random() < 0.04:
+            extended.due = workdays.add(extended.due, extended.value, extended.unit, calendar)
+            extended.extensions = 1
+            done += 1
+        if self.swept:
+            for clock in running.values():
+                mark(clock, now)
         if state != "merged":
             last[key] = index
 
@@ -635,7 +661,7 @@ class _Generator:
             requester = phone = ""
         hint = category.hint.split("（")[0].split("；")[0]
         adapt = self.adapt
-        batch.stems.append(f"{PREFIX[key]}{created.astimezone(SHANGHAI):%Y%m%d}")
+        batch.stems.append(f"{procedure.number_prefix}{created.astimezone(SHANGHAI):%Y%m%d}")
         batch.merges.append(merged_into)
         batch.cases.append(
             (
@@ -686,28 +712,30 @@ class _Generator:
                     c.extensions,
                     adapt(c.stopped) if c.stopped else None,
                     c.on_time,
-                    None,
+                    adapt(c.overdue) if c.overdue else None,
                     "",
                     None,
                 )
             )
 
-    def _when(self, action, transition, at, running) -> datetime:
+    def _when(self, transition, at, running) -> datetime:
         """When the next step happens: a step that stops a clock is timed against that
-        clock's limit (mostly in time); other steps follow after a plain wait."""
+        clock's limit (mostly in time; always inside a window it needs); other steps
+        follow after a plain wait."""
         rng = self.rng
         clock = next(
             (running[n] for n in transition.stops if n in running and running[n].paused is None),
             None,
         )
         if clock is not None:
-            f = rng.uniform(0.05, 0.95) if rng.random() < ON_TIME else rng.uniform(1.05, 3.0)
+            in_time = transition.within or rng.random() < ON_TIME
+            f = rng.uniform(0.05, 0.95) if in_time else rng.uniform(1.05, 3.0)
             return max(at + timedelta(seconds=60), clock.started + (clock.due - clock.started) * f)
         if transition.pauses:
             clock = running.get(transition.pauses[0])
             if clock is not None and clock.due > at:
                 return at + (clock.due - at) * rng.uniform(0.1, 0.7)
-        lo, hi = WAITS.get(action, DEFAULT_WAIT)
+        lo, hi = WAITS.get(transition.action, DEFAULT_WAIT)
         return at + timedelta(seconds=rng.uniform(lo, hi))
 
 
@@ -787,13 +815,25 @@ def _write(batch: _Batch, district: Region, writers: tuple[_Writer, _Writer]) ->
 
 
 def generate_cases(
-    n: int, *, seed: int = 0, now=None, batch_size: int = BATCH_SIZE, progress=None
+    n: int,
+    *,
+    seed: int = 0,
+    now=None,
+    batch_size: int = BATCH_SIZE,
+    swept: bool = True,
+    finished: float | None = None,
+    overdue: float = OPEN_OVERDUE,
+    progress=None,
 ) -> dict:
     """Add ``n`` synthetic cases (and their clocks) to the demo district; returns the
     counts and the seconds taken. Needs the demo district (``seed.load_demo``) and loads
     the demo catalogue if it is missing. Running it again adds ``n`` more.
-    ``progress(done, n)`` is called after each batch.
 
+    ``swept``: clocks that ran out are marked overdue, as the sweep would have done
+    (without its escalation notices); ``False`` leaves that to the next sweep.
+    ``finished``: the share of finished cases (default: more the older they are, ~60 %
+    in all); ``overdue``: the share of open cases whose current limit has run out.
+    ``progress(done, n)`` is called after each batch.
     """
     began = time.monotonic()
     if n <= 0:
@@ -801,7 +841,7 @@ def generate_cases(
     now = now or timezone.now()
     load_catalogue()
     world = _World(now, seed)
-    generator = _Generator(world, seed)
+    generator = _Generator(world, seed, swept, finished, overdue)
     writers = (_Writer(Case, CASE_COLUMNS), _Writer(Clock, CLOCK_COLUMNS))
     batches = math.ceil(n / batch_size)
     end = (now - timedelta(minutes=1)).timestamp()

@@ -1,5 +1,7 @@
 """The in-platform notification inbox: each user reads only their own messages."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -26,7 +28,8 @@ def mark_read(request):
     """Mark one message (``id``) or all messages read; other users' ids match nothing."""
     mine = _mine(request.user).filter(read_at__isnull=True)
     if request.POST.get("id"):
-        mine = mine.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else mine.none()
+        raw = request.POST["id"]
+        mine = mine.filter(pk=int(raw)) if re.fullmatch(r"[0-9]{1,18}", raw) else mine.none()
     mine.update(read_at=timezone.now())
     return redirect("inbox")
 

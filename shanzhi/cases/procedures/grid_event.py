@@ -76,6 +76,7 @@ TRANSITIONS = (
         (D,),
         needs=("body",),
         note_required=True,
+        starts=("handle",),  # the new body gets a fresh handling clock
         style="warning",
     ),
     Transition(
@@ -115,6 +116,7 @@ TRANSITIONS = (
         note_required=True,
         stops=("check",),
         starts=("handle",),
+        rework=True,
         style="danger",
     ),
     Transition("close", _("Close (结案)"), ("checked",), "closed", (D,)),
@@ -126,7 +128,7 @@ TRANSITIONS = (
         (D,),
         needs=("case",),
         note_required=True,
-        stops=("verify",),
+        cancels=("verify",),
         style="secondary",
     ),
 )
@@ -140,5 +142,7 @@ PROCEDURE = register(
         transitions=TRANSITIONS,
         clocks=CLOCKS,
         starts_on_create=("verify",),
+        legal_basis=PRACTICE,
+        number_prefix="GE",
     )
 )

@@ -41,7 +41,7 @@ STATES = (
 
 CLOCKS = (
     ClockSpec("dispatch", _("Dispatch"), 2, "working_hours", HOTLINE),
-    ClockSpec("objection", _("Objection period"), 1, "working_days", HOTLINE),
+    ClockSpec("objection", _("Objection period"), 1, "working_days", HOTLINE, window=True),
     ClockSpec("handle", _("Handling"), 7, "working_days", HOTLINE),
 )
 
@@ -82,7 +82,11 @@ TRANSITIONS = (
         "objected",
         (H,),
         note_required=True,
+        # Only within the objection period; the handling clock waits while the dispatch
+        # centre reviews the objection.
+        within="objection",
         stops=("objection",),
+        pauses=("handle",),
         style="warning",
     ),
     Transition(
@@ -93,7 +97,8 @@ TRANSITIONS = (
         (D,),
         needs=("body",),
         note_required=True,
-        starts=("objection",),
+        # The new body gets its own objection period and a fresh handling clock.
+        starts=("objection", "handle"),
         style="warning",
     ),
     Transition(
@@ -103,6 +108,7 @@ TRANSITIONS = (
         "accepted",
         (D,),
         note_required=True,
+        resumes=("handle",),
     ),
     Transition("accept", _("Accept"), ("dispatched",), "accepted", (H,), stops=("objection",)),
     Transition("start", _("Start handling"), ("accepted",), "in_progress", (H,)),
@@ -155,6 +161,7 @@ TRANSITIONS = (
         (S,),
         note_required=True,
         starts=("handle",),
+        rework=True,
         style="danger",
     ),
     Transition("close", _("Close"), ("evaluated",), "closed", (D, S)),
@@ -166,7 +173,7 @@ TRANSITIONS = (
         (D,),
         needs=("case",),
         note_required=True,
-        stops=("dispatch", "objection", "handle"),
+        cancels=("dispatch", "objection", "handle"),
         style="secondary",
     ),
 )
@@ -180,5 +187,7 @@ PROCEDURE = register(
         transitions=TRANSITIONS,
         clocks=CLOCKS,
         starts_on_create=("dispatch",),
+        legal_basis=HOTLINE,
+        number_prefix="SR",
     )
 )

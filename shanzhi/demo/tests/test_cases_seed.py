@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from shanzhi.cases import views
 from shanzhi.cases.models import Case, Clock
 from shanzhi.cases.procedure import get as get_procedure
+from shanzhi.cases.procedure import window_clocks
 from shanzhi.core.audit import verify_chain
 from shanzhi.core.models import AuditEvent
 from shanzhi.demo.cases import generate_cases
@@ -58,28 +60,35 @@ def check_states(generated):
 
 
 def check_clocks(generated):
+    _result, now = generated
+    windows = window_clocks()
     clocks = list(Clock.objects.select_related("case"))
     assert clocks
     running_cases = set()
     for clock in clocks:
         case = clock.case
+        final = case.procedure_def.by_state[case.state].final
         assert clock.name in case.procedure_def.by_clock
         assert clock.started_at >= case.created and clock.due_at >= clock.started_at
-        if clock.stopped_at is not None:
-            assert clock.on_time is not None
-            assert clock.on_time == (
-                clock.paused_at is not None or clock.stopped_at <= clock.due_at
-            )
-        else:
-            assert clock.on_time is None
-            assert not case.procedure_def.by_state[case.state].final
+        if clock.stopped_at is None:
+            assert clock.on_time is None and not final  # no running clock on a final case
             running_cases.add(case.pk)
-        if clock.paused_at is not None:
-            assert case.state == "suspended" and clock.remaining_at_pause is not None
+        elif clock.on_time is None:
+            assert case.state == "merged"  # ended without a verdict (clocks.cancel)
+        else:  # the verdict clocks.stop gives: late once marked, or stopped past due
+            paused, stopped = clock.paused_at is not None, clock.stopped_at
+            late = clock.overdue_at is not None or (not paused and stopped > clock.due_at)
+            assert clock.on_time == (not late)
+        if clock.overdue_at is not None:
+            assert clock.name not in windows and clock.overdue_at > clock.due_at
+        if clock.paused_at is not None and clock.stopped_at is None:
+            assert case.state in ("suspended", "objected") and clock.remaining_at_pause is not None
     # Open cases waiting on someone with a time limit have a running clock.
     timed = Case.objects.filter(state__in=("received", "dispatched", "in_progress", "reported"))
     assert set(timed.values_list("pk", flat=True)) <= running_cases
-    assert Clock.objects.overdue().exists()  # some have run out
+    assert Clock.objects.overdue(now).exists()  # some have run out …
+    # … and are marked as the sweep marks them.
+    assert not Clock.objects.overdue(now).filter(overdue_at__isnull=True).exists()
     assert Clock.objects.filter(on_time=True).count() > Clock.objects.filter(on_time=False).count()
 
 
@@ -137,6 +146,26 @@ def check_queue_page(generated, client_as):
     assert newest.number in response.content.decode()
 
 
+def check_queue_strategies_agree(generated, persona, monkeypatch):
+    """The work queues read small queues by sorting them and big ones by walking the
+    running clocks (cases/views.py): forced either way, they list the same cases."""
+    _result, now = generated
+    for username in ("dispatcher", "department", "community", "leader", "gridworker"):
+        for key, _label in views.QUEUES:
+            cases, due_range = views._queue(persona(username), key, now)
+            for descending in (False, True):
+                for offset in (0, 20):
+                    pages = []
+                    for small, cap in ((10**9, 10**9), (-1, 10**9), (-1, -1)):
+                        monkeypatch.setattr(views, "QUEUE_SMALL", small)
+                        monkeypatch.setattr(views, "QUEUE_CAP", cap)
+                        size = 1 if cap < 0 else cases.count()
+                        args = (cases, due_range, size, offset, 31, descending)
+                        pages += [views._by_due(*args), views._by_number(*args)]
+                    assert pages[0::2] == [pages[0]] * 3, (username, key, descending, offset)
+                    assert pages[1::2] == [pages[1]] * 3, (username, key, descending, offset)
+
+
 def check_audit(generated):
     result, _now = generated
     assert result["audit_events"] == 3  # one per batch of 100, not one per case
@@ -145,7 +174,7 @@ def check_audit(generated):
     assert verify_chain() is None
 
 
-def test_generated_cases(generated, persona, client_as):
+def test_generated_cases(generated, persona, client_as, monkeypatch):
     """One generation (the slow part), checked from every side."""
     check_states(generated)
     check_clocks(generated)
@@ -153,6 +182,7 @@ def test_generated_cases(generated, persona, client_as):
     check_places(generated)
     check_visibility(generated, persona)
     check_queue_page(generated, client_as)
+    check_queue_strategies_agree(generated, persona, monkeypatch)
     check_audit(generated)
 
 

@@ -2,7 +2,7 @@ import logging
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils.translation import gettext as _
 
 from shanzhi.cases.supervision import sweep
@@ -19,10 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, interval, **options):
         while True:
-            close_old_connections()
             try:
                 result = sweep()
-            except OperationalError:
+            except (OperationalError, InterfaceError):
                 if not loop:
                     raise
                 # A busy or restarting database: try again at the next round.
@@ -34,3 +33,4 @@ class Command(BaseCommand):
             if not loop:
                 return
             time.sleep(interval)
+            close_old_connections()  # between rounds, like a web request would
