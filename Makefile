@@ -5,7 +5,7 @@ VENV_STAMP := .venv/.installed
 NODE_STAMP := node_modules/.installed
 export SHANZHI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install test lint format e2e bench messages lock clean
+.PHONY: run serve install test lint format e2e bench bench-large messages lock clean
 
 run: install
 	@SHANZHI_DEMO=1 SHANZHI_PLAIN_HTTP=1 $(MAKE) --no-print-directory serve
@@ -52,9 +52,17 @@ e2e: install
 		|| { echo "Chromium is needed at /usr/bin/chromium: apt-get install chromium"; exit 1; }; }
 	@$(PY) -m pytest e2e -p no:django --override-ini="testpaths=e2e"
 
+# Modest sizes; `make bench-large` measures the work queues at a million cases (the
+# synthetic cases take a few minutes to generate). docs/performance.md has the figures.
 bench: install
 	@$(PY) bench/grid_lookup.py
 	@$(PY) bench/wsgi_servers.py
+	@$(PY) bench/intake.py
+	@$(PY) bench/queues.py --cases 100000
+	@$(PY) bench/sweep.py
+
+bench-large: install
+	@$(PY) bench/queues.py --cases 1000000
 
 messages: install
 	@$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i node_modules -i .venv -i var

@@ -3,7 +3,7 @@ actions allowed now, intake. Views parse, check access, call the engine, respond
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.lookups import In
@@ -65,10 +65,13 @@ QUEUES = [
 
 
 # Queues are paged without counting them whole: a district's "all" holds millions of
-# cases. Up to QUEUE_SMALL cases a queue is sorted as it is; bigger ones are read in
-# due order by walking the index of running clocks (each case once, at its next due
-# instant), testing each clock's case against the queue: through a list of the queue's
-# case ids when it has at most QUEUE_CAP of them, else case by case (then most match).
+# cases (measured: bench/queues.py, docs/performance.md). Up to QUEUE_SMALL cases a
+# queue is sorted as it is; bigger ones are read in due order by walking the index of
+# running clocks (each case once, at its next due instant), testing each clock's case
+# against the queue: through the list of the queue's case ids, read from an index, when
+# it has at most QUEUE_CAP of them; else case by case (a row read each; then a good
+# share of the clocks walked are the queue's).
+# By number, queues up to QUEUE_SMALL are sorted; bigger ones are read along the key.
 QUEUE_SMALL = 10_000
 QUEUE_CAP = 100_000
 LIST_MAX = 2_000  # case ids written into a query as a list
@@ -197,13 +200,28 @@ def _by_number(cases, due_range, size: int, offset: int, limit: int, descending:
     edge = high + 1 if descending else low
     while len(found) < offset + limit and low <= edge <= high + 1:
         if descending:
-            found += rows.filter(pk__gte=edge - step, pk__lt=edge)
+            found += _along_key(rows.filter(pk__gte=edge - step, pk__lt=edge))
             edge -= step
         else:
-            found += rows.filter(pk__gte=edge, pk__lt=edge + step)
+            found += _along_key(rows.filter(pk__gte=edge, pk__lt=edge + step))
             edge += step
         step *= 2
     return found[offset : offset + limit]
+
+
+def _along_key(rows) -> list:
+    """The rows, read along the primary key on SQLite (``NOT INDEXED``): the planner would
+    rather take an index of the queue's filters, and read the whole queue for a slice."""
+    if connection.vendor != "sqlite":
+        return list(rows)
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # the filters rule out every case
+        return []
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace(f"FROM {table}", f"FROM {table} NOT INDEXED", 1), params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _narrowing(field: str, values: list, indexed: bool):

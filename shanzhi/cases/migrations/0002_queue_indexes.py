@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             model_name="clock",
             index=models.Index(
                 condition=models.Q(("paused_at__isnull", True), ("stopped_at__isnull", True)),
-                fields=["due_at", "case", "name"],
+                fields=["due_at", "case", "name", "overdue_at"],
                 name="clock_open_due",
             ),
         ),
