@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shanzhi.cases.access import parties_of
 from shanzhi.cases.models import Clock, Supervision
-from shanzhi.cases.procedure import Party
+from shanzhi.cases.procedure import Party, get
 from shanzhi.cases.routing import body_people
 from shanzhi.core import audit
 from shanzhi.core.models import Notification, NotificationChannel
@@ -56,14 +56,16 @@ def do_supervise(case, *, actor, deadline, note: str) -> Supervision:
     return order
 
 
-def _escalation_region(clock, district) -> Region | None:
+def _escalation_region_id(region_id, district_id, parents) -> int | None:
     """One level above the responsible body's area (community → street → district); the
     district itself for district departments and for cases not yet dispatched."""
-    body = clock.case.responsible_body
-    region = body.region if body else clock.case.street
-    if region is None:
-        return district
-    return region.parent if region.parent_id else region
+    if region_id is None:
+        return district_id
+    if region_id not in parents:
+        parents[region_id] = (
+            Region.objects.filter(pk=region_id).values_list("parent_id", flat=True).first()
+        )
+    return parents[region_id] or region_id
 
 
 def sweep(now=None, batch: int = 2000) -> dict:
@@ -77,6 +79,7 @@ def sweep(now=None, batch: int = 2000) -> dict:
     district = Region.objects.active().filter(level="district").order_by("pk").first()
     marked = notified = 0
     leaders_by_region: dict[int, list] = {}
+    parents: dict[int, int | None] = {}
     while True:
         ids = list(
             Clock.objects.overdue(now)
@@ -92,42 +95,60 @@ def sweep(now=None, batch: int = 2000) -> dict:
                 overdue_at=now, claimed_by=token
             )
             claimed = list(
-                Clock.objects.filter(pk__in=ids, claimed_by=token, overdue_at=now).select_related(
-                    "case__responsible_body__region", "case__street"
+                Clock.objects.filter(pk__in=ids, claimed_by=token, overdue_at=now).values(
+                    "pk",
+                    "name",
+                    "due_at",
+                    "case__number",
+                    "case__title",
+                    "case__procedure",
+                    "case__responsible_body__region_id",
+                    "case__street_id",
                 )
             )
             marked += len(claimed)
             if not settings.ESCALATE_OVERDUE:
                 continue
-            outbox = []
-            for clock in claimed:
-                region = _escalation_region(clock, district)
-                if region is None:
-                    continue
-                if region.pk not in leaders_by_region:
-                    leaders_by_region[region.pk] = [
-                        m.user
-                        for m in Membership.objects.active()
-                        .filter(region=region, role=Role.LEADER)
-                        .select_related("user")
-                    ]
-                clock.escalated_to = region
-                for leader in leaders_by_region[region.pk]:
-                    outbox.append(
+            outbox, by_region = [], {}
+            with translation.override(settings.LANGUAGE_CODE):
+                for row in claimed:
+                    region_id = _escalation_region_id(
+                        row["case__responsible_body__region_id"] or row["case__street_id"],
+                        district.pk if district else None,
+                        parents,
+                    )
+                    if region_id is None:
+                        continue
+                    by_region.setdefault(region_id, []).append(row["pk"])
+                    if region_id not in leaders_by_region:
+                        leaders_by_region[region_id] = [
+                            m.user
+                            for m in Membership.objects.active()
+                            .filter(region_id=region_id, role=Role.LEADER)
+                            .select_related("user")
+                        ]
+                    spec = get(row["case__procedure"]).by_clock.get(row["name"])
+                    subject = _("Overdue: %(number)s %(title)s") % {
+                        "number": row["case__number"],
+                        "title": row["case__title"][:60],
+                    }
+                    body = _("The %(clock)s limit ran out at %(due)s.") % {
+                        "clock": spec.label if spec else row["name"],
+                        "due": timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M"),
+                    }
+                    url = reverse("case_detail", args=[row["case__number"]])
+                    outbox.extend(
                         Notification(
                             recipient=leader,
                             channel=NotificationChannel.IN_APP,
-                            subject=_("Overdue: %(number)s %(title)s")
-                            % {"number": clock.case.number, "title": clock.case.title[:60]},
-                            body=_("The %(clock)s limit ran out at %(due)s.")
-                            % {
-                                "clock": clock.label,
-                                "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
-                            },
-                            url=reverse("case_detail", args=[clock.case.number]),
+                            subject=subject,
+                            body=body,
+                            url=url,
                         )
+                        for leader in leaders_by_region[region_id]
                     )
-            Clock.objects.bulk_update(claimed, ["escalated_to"], batch_size=1000)
+            for region_id, pks in by_region.items():
+                Clock.objects.filter(pk__in=pks).update(escalated_to_id=region_id)
             Notification.objects.bulk_create(outbox, batch_size=1000)
             notified += len(outbox)
     return {"marked": marked, "notified": notified}

@@ -1,22 +1,24 @@
 """Synthetic cases at scale: ``generate_cases(n)`` adds n made-up service requests and grid
 events to the demo district, for load tests and for a demo that looks lived in.
 
-Every case follows a path of real transitions of its procedure (the procedure's own table
-says which clocks each step starts, stops, pauses or resumes), simulated in time from its
-creation: a stopped clock carries the verdict its stop time earns against its due
-instant, a running clock belongs to an open state, final cases have none. Creation times
-spread over the last year (more by day than by night), and the older a case, the likelier
-it is finished (~60 % overall). An open case's current clock started a while ago; about a
-third of those have run out, so the overdue and near-due queues are populated.
+Every case follows a path of real transitions of its procedure, and its clocks are run
+as the engine runs them (``cases/clocks.py``): the procedure's table says which clocks
+each step starts, stops, pauses, resumes or cancels, a stopped clock carries the verdict
+its stop time earns, a running clock belongs to an open state, final cases have none,
+and clocks that ran out are marked as the sweep marks them. Creation times spread over
+the last year (more by day than by night); the older a case, the likelier it is finished
+(~60 % overall). An open case's current clock started a while ago; about a third of
+those have run out, so the overdue and near-due queues are populated.
 
 Speed: rows go in with one prepared ``INSERT`` per table and batch (``executemany``), in
 batches of ``batch_size`` cases, each batch one transaction with one audit event
-("demo.synthetic_cases") for the whole batch. ``bulk_create`` spends ~150 µs per case
-compiling SQL (SQLite allows only 999 parameters per statement); this path spends ~30 µs,
-so a million cases with their ~2.3 million clocks take a few minutes, in memory bounded by
-one batch. The values are written as the models define them, and fields added later get
-their model default. Primary keys are allocated inside each batch's transaction, so the
-case numbers (prefix + date + zero-padded pk) are final when the rows are written.
+("demo.synthetic_cases") for the whole batch. ``bulk_create`` would spend most of the
+time compiling SQL (SQLite takes 999 parameters per statement: 33 cases); this way a
+million cases with their ~2.7 million clocks take about five minutes on two cores
+(docs/performance.md), in memory bounded by one batch and SQLite's page cache. Fields
+the generator does not know get their model default. Primary keys are allocated inside
+each batch's transaction, so the case numbers (prefix + date + zero-padded key) are
+final when the rows are written.
 
 Everything here is synthetic: names, phone numbers (area code 000), addresses, texts.
 """
@@ -28,7 +30,6 @@ import itertools
 import math
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -52,7 +53,6 @@ from shanzhi.lib import geo, workdays
 from shanzhi.org.models import Body, BodyKind, Level, Region
 
 BATCH_SIZE = 10_000
-PIPELINE_FROM = 20_000  # cases; below this the thread and the look-ups it needs cost more
 SPAN = timedelta(days=365)
 NOTE = "示范数据（虚构）: synthetic cases generated for load tests"
 
@@ -260,8 +260,7 @@ class _Plan:
 
 class _World:
     """What the generator reads once: grids with their streets and shapes, categories,
-    bodies, time limits and dispatch proposals (the last two cached as they are met, or all
-    at once by ``prefetch``)."""
+    bodies, time limits and dispatch proposals (the last two cached as they are met)."""
 
     def __init__(self, now: datetime, seed: int):
         district = Region.objects.get(code=DISTRICT_CODE)
@@ -321,22 +320,6 @@ class _World:
         self.proposals: dict[tuple[int, int], tuple[int | None, str, int | None]] = {}
         self.limits: dict[tuple, tuple[float, str, str]] = {}
         self.spans: dict[tuple[float, str], float] = {}
-
-    def prefetch(self) -> None:
-        """Resolve every time limit and dispatch proposal the generator may ask for, so
-        that generating needs no database (it runs beside the writer, in a thread)."""
-        categories = {c.id: c for t in (self.event_table, self.request_table) for c in t[0]}
-        categories.update((c.id, c) for c in (*self.redirected, *self.consultations))
-        for key in PATHS:
-            procedure = get_procedure(key)
-            for category in categories.values():
-                for urgency, _weight in URGENCIES:
-                    for name in procedure.by_clock:
-                        value, unit, _basis = self.limit(procedure, name, category, urgency)
-                        self.span(value, unit)
-        for category in categories.values():
-            for index in range(len(self.grids)):
-                self.proposal(category, index)
 
     def limit(self, procedure, name: str, category, urgency: str):
         key = (procedure.key, name, category.id, urgency)
@@ -853,28 +836,14 @@ def generate_cases(
         return generator.batch(count, start + b * step, start + (b + 1) * step)
 
     done = clocks = 0
-    # Large runs generate the next batch in a thread while this one is written (SQLite
-    # does its part without holding the GIL); the thread must not touch the database, so
-    # everything it could look up is looked up first.
-    pool = None
-    if n >= PIPELINE_FROM and batches > 1:
-        world.prefetch()
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="synthetic-cases")
-    try:
-        with _bigger_sqlite_cache():
-            future = pool.submit(make, 0) if pool else None
-            for b in range(batches):
-                batch = future.result() if pool else make(b)
-                if pool and b + 1 < batches:
-                    future = pool.submit(make, b + 1)
-                _write(batch, world.district, writers)
-                done += len(batch.cases)
-                clocks += len(batch.clocks)
-                if progress is not None:
-                    progress(done, n)
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+    with _bigger_sqlite_cache():
+        for b in range(batches):
+            batch = make(b)
+            _write(batch, world.district, writers)
+            done += len(batch.cases)
+            clocks += len(batch.clocks)
+            if progress is not None:
+                progress(done, n)
     return {"cases": done, "clocks": clocks, "seconds": time.monotonic() - began}
 
 
