@@ -98,16 +98,16 @@ def _resident_section(memberships):
 
 
 BUILDERS = {
-    Role.GRID_WORKER: ("portal/work/grids.html", _grid_section),
-    Role.GRID_LEADER: ("portal/work/grids.html", _grid_section),
-    Role.COMMUNITY_STAFF: ("portal/work/area.html", _area_section),
-    Role.STREET_DISPATCHER: ("portal/work/area.html", _area_section),
-    Role.STREET_STAFF: ("portal/work/area.html", _area_section),
-    Role.LEADER: ("portal/work/area.html", _area_section),
-    Role.LEGAL_ADVISER: ("portal/work/area.html", _area_section),
-    Role.SOCIAL_ORGANISATION: ("portal/work/resident.html", _resident_section),
-    Role.DEPARTMENT_HANDLER: ("portal/work/body.html", _body_section),
-    Role.RESIDENT: ("portal/work/resident.html", _resident_section),
+    Role.GRID_WORKER: ("portal/sections/grids.html", _grid_section),
+    Role.GRID_LEADER: ("portal/sections/grids.html", _grid_section),
+    Role.COMMUNITY_STAFF: ("portal/sections/area.html", _area_section),
+    Role.STREET_DISPATCHER: ("portal/sections/area.html", _area_section),
+    Role.STREET_STAFF: ("portal/sections/area.html", _area_section),
+    Role.LEADER: ("portal/sections/area.html", _area_section),
+    Role.LEGAL_ADVISER: ("portal/sections/area.html", _area_section),
+    Role.SOCIAL_ORGANISATION: ("portal/sections/resident.html", _resident_section),
+    Role.DEPARTMENT_HANDLER: ("portal/sections/body.html", _body_section),
+    Role.RESIDENT: ("portal/sections/resident.html", _resident_section),
 }
 
 
@@ -122,7 +122,7 @@ def my_work(user) -> dict:
         if not held:
             continue
         if role in AUDIT_READERS and role != Role.LEADER:
-            template, context = "portal/work/audit.html", _audit_section(user, held)
+            template, context = "portal/sections/audit.html", _audit_section(user, held)
         else:
             template, builder = BUILDERS[role]
             context = builder(held)
