@@ -32,8 +32,8 @@ from shanzhi.cases.forms import ActionForm, IntakeForm, ResidentReportForm, Supe
 from shanzhi.cases.models import Attachment, Case, Clock
 from shanzhi.cases.procedure import Party, all_procedures, window_clocks
 from shanzhi.cases.supervision import do_supervise
+from shanzhi.core.audit import action_label
 from shanzhi.core.models import AuditEvent
-from shanzhi.core.templatetags.shanzhi import action_label
 from shanzhi.duties.models import MatterCategory
 from shanzhi.org.access import scope_of
 

@@ -80,6 +80,14 @@ class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
+    def within(self, paths):
+        """Events about objects under any of these org-tree paths (empty paths skipped)."""
+        query = models.Q(pk__in=[])
+        for path in paths:
+            if path:
+                query |= models.Q(scope_path__startswith=path)
+        return self.filter(query)
+
 
 class AuditEvent(models.Model):
     """One entry of the append-only audit log, chained to the previous one by SHA-256."""

@@ -253,8 +253,4 @@ class AuditEventAdmin(admin.ModelAdmin):
         scope = scope_of(request.user)
         if scope.everything:
             return qs
-        roots = [p for p, roles in scope.roles_at.items() if p and roles & AUDIT_READERS]
-        query = Q(pk__in=[])
-        for root in roots:
-            query |= Q(scope_path__startswith=root)
-        return qs.filter(query)
+        return qs.within(p for p, roles in scope.roles_at.items() if roles & AUDIT_READERS)

@@ -84,11 +84,8 @@ def _body_section(memberships):
 
 
 def _audit_section(user, memberships):
-    roots = [m.region.path for m in memberships if m.region_id and m.region.path]
-    query = Q(pk__in=[])
-    for root in roots:
-        query |= Q(scope_path__startswith=root)
-    events = AuditEvent.objects.all() if user.is_superuser else AuditEvent.objects.filter(query)
+    roots = [m.region.path for m in memberships if m.region_id]
+    events = AuditEvent.objects.all() if user.is_superuser else AuditEvent.objects.within(roots)
     return {"events": events.order_by("-seq")[:10], "areas": [m.region for m in memberships]}
 
 
