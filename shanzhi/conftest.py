@@ -31,6 +31,16 @@ def _test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_copy():
+    """Tests roll back their writes: drop the routing copy built from them."""
+    from shanzhi.duties import routing
+
+    routing.forget()
+    yield
+    routing.forget()
+
+
 @pytest.fixture
 def persona(db):
     """A demo user by username, e.g. ``persona("gridworker")``."""
@@ -65,7 +75,9 @@ def singleton_rows(transactional_db):
     """Transactional tests start from a flushed database (the previous one's flush):
     recreate the single rows that migrations normally put there."""
     from shanzhi.core.models import AuditHead
+    from shanzhi.duties.models import CatalogueVersion
     from shanzhi.org.models import GridIndexVersion
 
     AuditHead.objects.get_or_create(pk=1)
     GridIndexVersion.objects.get_or_create(pk=1)
+    CatalogueVersion.objects.get_or_create(pk=1)

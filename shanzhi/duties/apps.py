@@ -8,7 +8,40 @@ class DutiesConfig(AppConfig):
     verbose_name = _("Laws and duty lists")
 
     def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
         from shanzhi.core import audit
+        from shanzhi.duties import models, routing
+        from shanzhi.org.models import Body, Level, Region
+
+        # What routing reads: its per-process copy is renewed after any write to these.
+        for model in (
+            models.Law,
+            models.Article,
+            models.MatterCategory,
+            models.DutyItem,
+            models.DispatchRule,
+            models.TimeLimit,
+            Body,
+        ):
+            post_save.connect(routing.catalogue_changed, sender=model, dispatch_uid=f"cat-{model}")
+            post_delete.connect(
+                routing.catalogue_changed, sender=model, dispatch_uid=f"cat-del-{model}"
+            )
+        m2m_changed.connect(
+            routing.catalogue_changed,
+            sender=models.DispatchRule.assisting.through,
+            dispatch_uid="cat-assisting",
+        )
+
+        def region_changed(instance, **kwargs):
+            if instance.level != Level.GRID:  # grids are read from the case, not the copy
+                routing.catalogue_changed()
+
+        post_save.connect(region_changed, sender=Region, dispatch_uid="cat-region", weak=False)
+        post_delete.connect(
+            region_changed, sender=Region, dispatch_uid="cat-region-del", weak=False
+        )
 
         audit.register_actions(
             {

@@ -154,12 +154,7 @@ class MatterCategory(models.Model):
     def is_department_owned(self) -> bool:
         """True when a duty list gives this matter (or its major class) to a department:
         an item of the power list of a department, or a street item withdrawn (收回)."""
-        return DutyItem.objects.filter(
-            models.Q(list_kind=ListKind.POWER, body_kind=BodyKind.DEPARTMENT)
-            | models.Q(list_kind=ListKind.STREET_DUTY, duty_type=DutyType.WITHDRAWN),
-            category__in=self.lineage(),
-            is_active=True,
-        ).exists()
+        return DutyItem.objects.giving_to_departments().filter(category__in=self.lineage()).exists()
 
     def lineage(self) -> list["MatterCategory"]:
         """This category, then its major class (most specific first)."""
@@ -181,6 +176,17 @@ class DutyType(models.TextChoices):
 class ListKind(models.TextChoices):
     POWER = "power", _("Power-and-responsibility list (权责清单)")
     STREET_DUTY = "street_duty", _("Street duty list (履职事项清单)")
+
+
+class DutyItemQuerySet(models.QuerySet):
+    def giving_to_departments(self):
+        """Active items that make a matter a department's: an item of a department's
+        power list, or a street duty withdrawn (收回) by the departments."""
+        return self.filter(
+            models.Q(list_kind=ListKind.POWER, body_kind=BodyKind.DEPARTMENT)
+            | models.Q(list_kind=ListKind.STREET_DUTY, duty_type=DutyType.WITHDRAWN),
+            is_active=True,
+        )
 
 
 class DutyItem(models.Model):
@@ -216,6 +222,8 @@ class DutyItem(models.Model):
     )
     articles = models.ManyToManyField(Article, verbose_name=_("legal basis"), blank=True)
     is_active = models.BooleanField(_("in force"), default=True)
+
+    objects = DutyItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["list_kind", "level", "body_kind", "title"]
@@ -498,3 +506,14 @@ class CalendarOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class CatalogueVersion(models.Model):
+    """A counter bumped by every write to what routing reads (categories, duty items,
+    dispatch rules, time limits, laws, bodies, regions above the grids), so every
+    server process knows when its in-memory copy of the catalogue is out of date."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.version)

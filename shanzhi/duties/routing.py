@@ -15,16 +15,29 @@ only read. The rules:
   rule) sends the case to manual dispatch instead of to the wrong level.
 - Whenever no body can be chosen with certainty the lead is ``None``: the case goes to the
   manual dispatch queue, never nowhere, and ``reason`` says why.
+
+Both read an in-memory copy of what routing needs (``Snapshot``: categories, the
+department-owned set, active rules, active bodies by kind and region, regions above the
+grids, active time limits), built in a few queries and kept per process. Every write to
+those tables bumps ``CatalogueVersion`` (signals in ``duties.apps``); a process compares
+versions at most every ``CHECK_INTERVAL_S`` seconds (one single-row read) and rebuilds
+when they differ, and drops its copy at once after a write of its own.
 """
 
+import threading
+import time
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from shanzhi.duties.models import (
     OWNER_BODY_KINDS,
+    CatalogueVersion,
     DispatchRule,
+    DutyItem,
     MatterCategory,
     Owner,
     TimeLimit,
@@ -33,6 +46,87 @@ from shanzhi.duties.models import (
 from shanzhi.org.models import BODY_LEVELS, Body, BodyKind, Level, Region
 
 DEPARTMENT_KINDS = frozenset(OWNER_BODY_KINDS[Owner.DEPARTMENT])
+CHECK_INTERVAL_S = 5.0
+
+
+class Snapshot:
+    """What routing reads, loaded once: read-only, shared by the threads of a process."""
+
+    def __init__(self):
+        self.categories = {c.pk: c for c in MatterCategory.objects.all()}
+        self.department_owned = set(
+            DutyItem.objects.giving_to_departments().values_list("category_id", flat=True)
+        )
+        self.rules = defaultdict(list)
+        for rule in (
+            DispatchRule.objects.filter(is_active=True)
+            .select_related("category", "area", "lead_body__region")
+            .prefetch_related("assisting__region")
+        ):
+            self.rules[rule.category_id].append(rule)
+        self.bodies = defaultdict(list)
+        for body in Body.objects.active().select_related("region").order_by("pk"):
+            self.bodies[(body.kind, body.region_id)].append(body)
+        # Everything above the grids (a grid's ancestors are never grids).
+        self.regions = Region.objects.exclude(level=Level.GRID).defer("geometry").in_bulk()
+        self.limits = defaultdict(list)
+        for limit in TimeLimit.objects.filter(is_active=True).select_related(
+            "article__law", "category"
+        ):
+            self.limits[(limit.procedure, limit.clock)].append(limit)
+
+    def lineage(self, category: MatterCategory) -> list[MatterCategory]:
+        """The category, then its major class (most specific first)."""
+        chain, node = [category], category
+        while node.parent_id is not None and len(chain) < 5:
+            node = self.categories.get(node.parent_id)
+            if node is None:
+                break
+            chain.append(node)
+        return chain
+
+    def ancestors(self, region: Region) -> list[Region]:
+        ids = [int(part) for part in region.path.strip("/").split("/")[:-1] if part]
+        if any(i not in self.regions for i in ids):
+            return region.ancestors()
+        return [self.regions[i] for i in ids]
+
+
+_lock = threading.Lock()
+_state = {"version": None, "snapshot": None, "checked": 0.0}
+
+
+def _current_version() -> int:
+    return CatalogueVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def snapshot() -> Snapshot:
+    now = time.monotonic()
+    if _state["snapshot"] is not None and now - _state["checked"] < CHECK_INTERVAL_S:
+        return _state["snapshot"]
+    with _lock:
+        version = _current_version()
+        if _state["snapshot"] is None or version != _state["version"]:
+            _state["snapshot"] = Snapshot()
+            _state["version"] = version
+        _state["checked"] = now
+        return _state["snapshot"]
+
+
+def forget() -> None:
+    """Drop this process's copy; the next read rebuilds it (tests roll back writes)."""
+    with _lock:
+        _state.update(version=None, snapshot=None, checked=0.0)
+
+
+def catalogue_changed(**_kwargs) -> None:
+    """Signal receiver: a routing input changed. Other processes see the new version;
+    this one forgets its copy now and again once the change is committed."""
+    updated = CatalogueVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    if not updated:
+        CatalogueVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    forget()
+    transaction.on_commit(forget)
 
 
 @dataclass(frozen=True)
@@ -49,28 +143,32 @@ class Dispatch:
 
 
 def department_owned(category: MatterCategory) -> bool:
-    return category.is_department_owned()
+    """A duty list gives the matter (or its major class) to a functional department: an
+    item of a department's power list, or a street item withdrawn (收回)."""
+    snap = snapshot()
+    return any(c.pk in snap.department_owned for c in snap.lineage(category))
 
 
 def area_chain(region: Region | None) -> list[Region]:
     """The region and its ancestors, deepest first."""
     if region is None:
         return []
-    return [region, *reversed(region.ancestors())]
+    return [region, *reversed(snapshot().ancestors(region))]
 
 
 def matching_rules(category: MatterCategory, region: Region | None) -> list[DispatchRule]:
     """Active rules that apply to the category at the place, most specific first."""
-    lineage = category.lineage()
+    snap = snapshot()
+    lineage = snap.lineage(category)
     chain = area_chain(region)
     category_rank = {c.pk: i for i, c in enumerate(lineage)}
     area_rank = {r.pk: i for i, r in enumerate(chain)}
-    rules = (
-        DispatchRule.objects.filter(is_active=True, category__in=lineage)
-        .filter(Q(area__isnull=True) | Q(area__in=chain))
-        .select_related("category", "area", "lead_body__region")
-        .prefetch_related("assisting__region")
-    )
+    rules = [
+        rule
+        for c in lineage
+        for rule in snap.rules.get(c.pk, ())
+        if rule.area_id is None or rule.area_id in area_rank
+    ]
     return sorted(
         rules,
         key=lambda r: (
@@ -155,7 +253,7 @@ def _lead(rule: DispatchRule, region: Region | None) -> tuple[Body | None, str]:
             "levels": " / ".join(str(Level(x).label) for x in levels),
             "kind": kind_label,
         }
-    bodies = list(Body.objects.active().filter(kind=rule.lead_kind, region=unit)[:2])
+    bodies = snapshot().bodies.get((rule.lead_kind, unit.pk), [])
     if not bodies:
         return None, _(
             "No active %(kind)s serves %(unit)s; the case goes to the manual dispatch queue."
@@ -205,16 +303,16 @@ def time_limit(
 ) -> TimeLimit | None:
     """The most specific active limit: (category, urgency) → (major class, urgency) →
     (no category, urgency), then the same with the normal urgency."""
-    lineage = category.lineage() if category is not None else []
+    snap = snapshot()
+    lineage = snap.lineage(category) if category is not None else []
     urgencies = [urgency] if urgency == Urgency.NORMAL else [urgency, Urgency.NORMAL]
-    limits = (
-        TimeLimit.objects.filter(
-            is_active=True, procedure=procedure, clock=clock, urgency__in=urgencies
-        )
-        .filter(Q(category__in=lineage) | Q(category__isnull=True))
-        .select_related("article__law", "category")
-    )
     category_rank = {c.pk: i for i, c in enumerate(lineage)}
+    limits = [
+        limit
+        for limit in snap.limits.get((procedure, clock), ())
+        if limit.urgency in urgencies
+        and (limit.category_id is None or limit.category_id in category_rank)
+    ]
 
     def rank(limit: TimeLimit):
         return (
