@@ -39,11 +39,26 @@ def case_filter(user) -> Q:
     if scope.everything:
         return Q()
     query = Q(requester=user)
+    followed = followed_case_ids(user)
+    if followed:
+        query |= Q(pk__in=followed)
     for path in scope.region_paths:
         query |= Q(scope_path__startswith=path)
     if scope.body_ids:
         query |= Q(responsible_body__in=scope.body_ids) | Q(assisting_bodies__in=scope.body_ids)
     return query
+
+
+def followed_case_ids(user) -> list[int]:
+    """Cases a requester follows without being their requester: those their own cases
+    were merged into (并单), so that they can read how the matter ends."""
+    from shanzhi.cases.models import Case
+
+    return list(
+        Case.objects.filter(requester=user, merged_into__isnull=False)
+        .values_list("merged_into_id", flat=True)
+        .distinct()[:1000]
+    )
 
 
 def parties_of(user, case) -> set[str]:
@@ -90,7 +105,10 @@ def access_case(user, number: str):
 
 
 def may_see_requester(user, case) -> bool:
-    """Confidential requesters are known to those who handle or oversee the case only."""
+    """Confidential requesters are known to those who handle or oversee the case only,
+    and whoever reports a body is never known to that body (DOMAIN §6)."""
+    if case.accused_body_id and case.accused_body_id in acting_body_ids(user):
+        return False
     if not case.confidential:
         return True
     return bool(

@@ -15,6 +15,7 @@ class CasesConfig(AppConfig):
         labels = {
             "case.create": _("Case registered"),
             "case.supervise": _("Supervision order issued"),
+            "case.reveal_requester": _("Requester's full number shown"),
         }
         for procedure in all_procedures():
             for transition in procedure.transitions:

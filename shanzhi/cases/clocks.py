@@ -7,6 +7,7 @@ recomputed.
 """
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from shanzhi.cases.models import Clock
 from shanzhi.duties import routing
@@ -22,9 +23,10 @@ def limit_for(case, name: str) -> tuple[float, str, str]:
     return float(spec.value), spec.unit, spec.legal_basis
 
 
-def start(case, name: str, now) -> Clock:
+def prepare(case, name: str, now) -> Clock:
+    """The clock ``name`` of the case started at ``now``, not yet saved."""
     value, unit, basis = limit_for(case, name)
-    return Clock.objects.create(
+    return Clock(
         case=case,
         name=name,
         started_at=now,
@@ -33,6 +35,12 @@ def start(case, name: str, now) -> Clock:
         legal_basis=basis[:300],
         due_at=workdays.add(now, value, unit, current_calendar()),
     )
+
+
+def start(case, name: str, now) -> Clock:
+    clock = prepare(case, name, now)
+    clock.save()
+    return clock
 
 
 def _open(case, name: str):
@@ -103,22 +111,114 @@ def extend(case, name: str, amount: float, now) -> Clock | None:
     overdue_at = clock.overdue_at or (clock.due_at if now > clock.due_at else None)
     clock.due_at = workdays.add(clock.due_at, amount, clock.unit, current_calendar())
     clock.extensions += 1
+    clock.extended_by += amount
     Clock.objects.filter(pk=clock.pk).update(
-        due_at=clock.due_at, extensions=clock.extensions, overdue_at=overdue_at
+        due_at=clock.due_at,
+        extensions=clock.extensions,
+        extended_by=clock.extended_by,
+        overdue_at=overdue_at,
     )
     return clock
 
 
-def light(clock, now=None) -> str:
-    """Traffic light: red when overdue, yellow in the last quarter of the limit."""
-    now = now or timezone.now()
+def relimit(case, name: str, now) -> list[tuple[Clock, object]]:
+    """Give the running clocks ``name`` the limit of the case's category as it is now
+    (after a re-categorisation), counted from their start. Returns (clock, old due) for
+    each clock moved.
+
+    A clock keeps its limit when it was suspended or extended (its due instant is no
+    longer its start plus its limit), when it was found overdue (late stays late), and
+    when the new limit, counted from its start, has already run out: a re-categorisation
+    never makes a step late by itself."""
+    calendar = current_calendar()
+    moved = []
+    value, unit, basis = limit_for(case, name)
+    for clock in _open(case, name):
+        if clock.paused_at or clock.paused_seconds or clock.extensions or clock.overdue_at:
+            continue
+        if (clock.duration, clock.unit) == (value, unit):
+            continue
+        due = workdays.add(clock.started_at, value, unit, calendar)
+        if due <= now:
+            continue
+        updated = Clock.objects.filter(
+            pk=clock.pk, stopped_at__isnull=True, paused_at__isnull=True, overdue_at__isnull=True
+        ).update(duration=value, unit=unit, legal_basis=basis[:300], due_at=due)
+        if updated:
+            moved.append((clock, clock.due_at))
+    return moved
+
+
+def next_deadlines(case_ids) -> dict[int, Clock]:
+    """Each case's running deadline that falls due first (windows are not deadlines), for
+    a page of cases: one query. Cases with none running are left out."""
+    from shanzhi.cases.procedure import window_clocks
+
+    found: dict[int, Clock] = {}
+    running = (
+        Clock.objects.running()
+        .filter(case_id__in=list(case_ids))
+        .exclude(name__in=window_clocks())
+        .order_by("case_id", "due_at", "pk")
+    )
+    for clock in running:
+        found.setdefault(clock.case_id, clock)
+    return found
+
+
+# The one rule for the traffic lights, on queues and case pages alike: red once the due
+# instant has passed; yellow when less than YELLOW_SHARE of the clock's limit (with its
+# approved extensions) is left, measured in the clock's own unit on the working-day
+# calendar (working hours, working days or calendar days); green otherwise.
+YELLOW_SHARE = 0.25
+
+
+def light(clock, now=None, calendar=None) -> str:
+    """The light of one clock: "red", "yellow" or "green" while it runs; "paused";
+    "done" / "late" / "cancelled" once stopped; a window (e.g. the objection period)
+    is "closed" when it has run out instead of red. "" for no clock at all (a case with
+    no deadline running: ``light(next_deadlines(ids).get(case.pk))``)."""
+    from shanzhi.cases.procedure import window_clocks
+
+    if clock is None:
+        return ""
     if clock.stopped_at is not None:
+        if clock.on_time is None:
+            return "cancelled"
         return "done" if clock.on_time else "late"
     if clock.paused_at is not None:
         return "paused"
+    now = now or timezone.now()
     if now > clock.due_at:
-        return "red"
-    total = (clock.due_at - clock.started_at).total_seconds()
-    if total > 0 and (clock.due_at - now).total_seconds() < total / 4:
+        return "closed" if clock.name in window_clocks() else "red"
+    left = time_left(clock, now, calendar)
+    if left < YELLOW_SHARE * clock.limit:
         return "yellow"
     return "green"
+
+
+def time_left(clock, now=None, calendar=None) -> int | float:
+    """What is left of the clock's limit, in its unit (working hours, working days,
+    calendar days, hours): frozen at what was left when paused; negative once overdue
+    (how far past the due instant); day units do not count the current day."""
+    if clock.paused_at is not None:
+        return clock.remaining_at_pause or 0
+    end = clock.stopped_at or now or timezone.now()
+    return workdays.left(end, clock.due_at, clock.unit, calendar or current_calendar())
+
+
+def amount_text(amount, unit: str) -> str:
+    """``3`` working days → "3 working days" (in the reader's language); fractions of an
+    hour to one decimal."""
+    value = round(abs(amount), 1)
+    shown = int(value) if value == int(value) else value
+    n = shown if isinstance(shown, int) else 2  # a fraction reads as a plural
+    if unit == workdays.WORKING_DAYS:
+        text = ngettext("%(n)s working day", "%(n)s working days", n)
+    elif unit == workdays.CALENDAR_DAYS:
+        text = ngettext("%(n)s calendar day", "%(n)s calendar days", n)
+    elif unit == workdays.WORKING_HOURS:
+        text = ngettext("%(n)s working hour", "%(n)s working hours", n)
+    else:
+        text = ngettext("%(n)s hour", "%(n)s hours", n)
+    return text % {"n": shown}

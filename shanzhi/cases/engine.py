@@ -13,18 +13,20 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shanzhi.cases import clocks
+from shanzhi.cases import clocks, extensions
 from shanzhi.cases.access import parties_of
-from shanzhi.cases.models import Case
+from shanzhi.cases.models import Attachment, Case, Clock, RequestKind
 from shanzhi.cases.procedure import Party, Transition, get
-from shanzhi.cases.routing import locate, notify_bodies, propose
+from shanzhi.cases.routing import body_people, locate, notify_bodies, propose
 from shanzhi.core import audit
+from shanzhi.core.notify import notify
 from shanzhi.duties import routing as catalogue
-from shanzhi.duties.models import Owner, Redirect, Urgency
-from shanzhi.org.models import Body, BodyKind
+from shanzhi.duties.models import MatterCategory, Owner, Redirect, Urgency
+from shanzhi.org.models import Body, BodyKind, Region
 
 DEPARTMENT_KINDS = (BodyKind.DEPARTMENT, BodyKind.STATIONED_AGENCY)
 # Bodies that can lead a case (a grid council, for one, has nobody who handles cases).
@@ -59,6 +61,7 @@ class Intake:
     requester_phone: str = ""
     anonymous: bool = False
     confidential: bool = False
+    accused_body: object = None  # a report (举报) about this body
 
 
 def _number(case: Case) -> str:
@@ -74,8 +77,24 @@ def _snapshot(case: Case) -> dict:
     }
 
 
-@transaction.atomic
-def do_create_case(intake: Intake, *, actor, now=None) -> Case:
+# Foreign keys the intake fills with rows it has just read: not checked again.
+_INTAKE_READ_FIELDS = [
+    "number",
+    "category",
+    "grid",
+    "street",
+    "requester",
+    "routed_body",
+    "accused_body",
+]
+
+
+def do_create_case(intake: Intake, *, actor, now=None, attachments=()) -> Case:
+    """Register a case. Everything that only reads — the checks, the grid, the dispatch
+    proposal, the time limits — is done before the write transaction opens: on SQLite
+    that transaction holds the database's write lock, so it holds it for the writes
+    only. Either the case, its clocks, attachments, audit event and notices are all
+    stored, or none of them."""
     now = now or timezone.now()
     procedure = get(intake.procedure)
     category = intake.category
@@ -92,13 +111,12 @@ def do_create_case(intake: Intake, *, actor, now=None) -> Case:
         raise ValidationError(_("A case needs a title and a description."))
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the deployment's language
         place = locate(intake.lon, intake.lat, intake.address, gcj02=intake.gcj02)
-        proposal = propose(category, place.grid or place.unit)
+        proposal = propose(category, place.grid or place.unit, intake.accused_body)
     case = Case(
         procedure=procedure.key,
         state=procedure.initial,
         category=category,
         urgency=intake.urgency,
-        kind=intake.kind,
         channel=intake.channel,
         title=intake.title.strip()[:120],
         description=intake.description.strip(),
@@ -114,40 +132,60 @@ def do_create_case(intake: Intake, *, actor, now=None) -> Case:
         requester_name=intake.requester_name.strip()[:50],
         requester_phone=intake.requester_phone.strip()[:20],
         anonymous=intake.anonymous,
-        confidential=intake.confidential,
+        # Whoever reports a body is protected from it: a report is always confidential.
+        confidential=intake.confidential or intake.accused_body is not None,
+        accused_body=intake.accused_body,
+        kind=RequestKind.REPORT if intake.accused_body is not None else intake.kind,
         created=now,
         updated=now,
         number=f"NEW-{now.timestamp()}",
     )
     case.routed_body = proposal.lead
     case.routing_note = (place.note + " " + proposal.reason).strip()[:300]
-    case.full_clean(exclude=["number"])
-    case.save()
-    case.number = _number(case)
-    Case.objects.filter(pk=case.pk).update(number=case.number)
-    for name in procedure.starts_on_create:
-        clocks.start(case, name, now)
-    audit.record(
-        actor,
-        "case.create",
-        case,
-        after={
-            "state": case.state,
-            "category": category.code if category else None,
-            "grid": place.grid.code if place.grid else None,
-            "proposed_body": proposal.lead.name if proposal.lead else None,
-        },
-        note=case.routing_note,
-        scope_path=case.scope_path,
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify_bodies(case, "create")
+    case.full_clean(exclude=_INTAKE_READ_FIELDS)
+    started = [clocks.prepare(case, name, now) for name in procedure.starts_on_create]
+    with transaction.atomic():
+        case.save()
+        case.number = _number(case)
+        Case.objects.filter(pk=case.pk).update(number=case.number)
+        Clock.objects.bulk_create(started)
+        for upload in attachments:
+            Attachment.objects.create(
+                case=case,
+                file=upload,
+                name=upload.name[:200],
+                content_type=upload.content_type,
+                size=upload.size,
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        audit.record(
+            actor,
+            "case.create",
+            case,
+            after={
+                "state": case.state,
+                "category": category.code if category else None,
+                "grid": place.grid.code if place.grid else None,
+                "proposed_body": proposal.lead.name if proposal.lead else None,
+            },
+            note=case.routing_note,
+            scope_path=case.scope_path,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            notify_bodies(case, "create")
     return case
 
 
 def allowed_transitions(user, case) -> list[Transition]:
     parties = parties_of(user, case)
-    return [t for t in case.procedure_def.available(case.state) if parties & set(t.parties)]
+    found = [t for t in case.procedure_def.available(case.state) if parties & set(t.parties)]
+    if any(t.extension_step for t in found):
+        # Ask while no request waits; decide while one does.
+        waiting = extensions.pending(case) is not None
+        found = [
+            t for t in found if not t.extension_step or (t.extension_step == "request") != waiting
+        ]
+    return found
 
 
 @transaction.atomic
@@ -162,6 +200,7 @@ def do_transition(
     satisfaction: int | None = None,
     extension: float | None = None,
     target: Case | None = None,
+    category: MatterCategory | None = None,
     now=None,
 ) -> Case:
     now = now or timezone.now()
@@ -184,6 +223,7 @@ def do_transition(
         "satisfaction": satisfaction is not None,
         "extension": extension is not None,
         "case": target is not None,
+        "category": category is not None,
     }
     stray = [name for name, present in given.items() if present and name not in transition.needs]
     if stray:
@@ -195,6 +235,12 @@ def do_transition(
             _("The %(window)s has ended; this is no longer possible.")
             % {"window": procedure.by_clock[transition.within].label}
         )
+    request = None
+    if transition.extension_step:
+        request = extensions.pending(case)
+        if transition.extension_step == "approve" and extension is None and request:
+            extension = request.requested  # granted as asked unless said otherwise
+        extensions.check(case, transition, request, extension)
     changes = _inputs(
         case,
         transition,
@@ -203,7 +249,11 @@ def do_transition(
         extension=extension,
         target=target,
         actor=actor,
+        category=category,
     )
+    old_category, before_routed = case.category, case.routed_body_id
+    if case.accused_body_id and any(b.pk == case.accused_body_id for b in assisting):
+        raise ValidationError({"assisting": _reported_on(case.accused_body)})
     before = _snapshot(case)
     new_state = transition.target or case.state
     if procedure.by_state[new_state].final:
@@ -229,14 +279,26 @@ def do_transition(
     for name in transition.starts:
         clocks.stop(case, name, now)  # a restarted clock (rework, re-dispatch) starts afresh
         clocks.start(case, name, now)
-    if extension is not None:
-        clocks.extend(case, procedure.extended_clock, extension, now)
+    extensions.lapse(case, transition, now)
     old, new = before, _snapshot(case)
     after = {k: v for k, v in new.items() if old.get(k) != v}
-    if extension is not None:
-        after["extension"] = extension
+    if transition.extension_step:
+        after.update(
+            extensions.apply(case, transition, request, extension, actor=actor, note=note, now=now)
+        )
     if target is not None:
         after["merged_into"] = target.number
+    if "category" in transition.needs:
+        old["category"] = old_category.code if old_category else None
+        after["category"] = case.category.code
+        if case.routed_body_id != before_routed:
+            old["proposed_body"] = before_routed
+            after["proposed_body"] = case.routed_body_id
+        moved = [m for name in transition.relimits for m in clocks.relimit(case, name, now)]
+        if moved:
+            old["due"] = {clock.name: due for clock, due in moved}
+            now_due = case.clocks.filter(pk__in=[clock.pk for clock, _due in moved])
+            after["due"] = dict(now_due.values_list("name", "due_at"))
     audit.record(
         actor,
         f"case.{action}",
@@ -249,12 +311,22 @@ def do_transition(
     )
     with translation.override(settings.LANGUAGE_CODE):
         notify_bodies(case, action, note=note, target=target)
+        if "category" in transition.needs and case.responsible_body_id:
+            notify(
+                body_people(case.responsible_body),
+                _("Category of %(number)s changed to %(category)s")
+                % {"number": case.number, "category": case.category},
+                note,
+                reverse("case_detail", args=[case.number]),
+            )
     return case
 
 
-def _inputs(case, transition, *, body, satisfaction, extension, target, actor) -> dict:
+def _inputs(case, transition, *, body, satisfaction, extension, target, actor, category) -> dict:
     """Validate the extra input an action needs; the case fields it sets."""
     changes = {}
+    if "category" in transition.needs:
+        changes.update(_recategorised(case, category))
     if "body" in transition.needs:
         if body is None or not body.is_active:
             raise ValidationError({"body": _("Choose the body to dispatch to.")})
@@ -266,12 +338,6 @@ def _inputs(case, transition, *, body, satisfaction, extension, target, actor) -
         if satisfaction not in range(1, 6):
             raise ValidationError({"satisfaction": _("Choose a rating from 1 to 5.")})
         changes["satisfaction"] = satisfaction
-    if "extension" in transition.needs:
-        unit = clocks.unit_of(case, case.procedure_def.extended_clock)
-        if extension is None or not 0 < extension <= 365:
-            raise ValidationError({"extension": _("Give a positive extension of at most 365.")})
-        if unit in ("calendar_days", "working_days") and extension != int(extension):
-            raise ValidationError({"extension": _("This limit runs in whole days.")})
     if "case" in transition.needs:
         if target is None or target.pk == case.pk or target.procedure != case.procedure:
             raise ValidationError(
@@ -285,18 +351,74 @@ def _inputs(case, transition, *, body, satisfaction, extension, target, actor) -
     return changes
 
 
-def department_owned(case) -> bool:
+def department_owned(case, category=None) -> bool:
     """Owned by a functional department, by the duty lists or by the dispatch catalogue
-    for the case's place (e.g. a street that has not taken on a delegated matter)."""
-    if case.category is None:
+    for the case's place (e.g. a street that has not taken on a delegated matter); of the
+    case's category, or of ``category`` when given (a re-categorisation)."""
+    category = category or case.category
+    if category is None:
         return False
-    if case.category.is_department_owned():
+    if category.is_department_owned():
         return True
-    decision = catalogue.resolve(case.category, case.grid or case.street)
+    decision = catalogue.resolve(category, case.grid or case.street)
     return decision.owner == Owner.DEPARTMENT
 
 
+def _recategorised(case, category) -> dict:
+    """Check a new category (改类); the case fields it changes. The body holding the case
+    must be allowed to lead the new matter; where the case can still be (re-)dispatched
+    from its state, the dispatch catalogue's proposal is made afresh."""
+    if category is None:
+        raise ValidationError({"category": _("Choose the new category.")})
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    if category.pk == case.category_id:
+        raise ValidationError({"category": _("The case is already in this category.")})
+    if category.redirect == Redirect.EMERGENCY:
+        raise ValidationError(
+            {
+                "category": _(
+                    "An emergency is not handled as a case: call %(number)s and redirect it."
+                )
+                % {"number": category.emergency_number}
+            }
+        )
+    holder = case.responsible_body
+    keeps = holder is None or holder.kind in DEPARTMENT_KINDS
+    if not keeps and department_owned(case, category):
+        raise ValidationError(
+            {
+                "category": _(
+                    "%(category)s belongs to a functional department, and %(body)s may not "
+                    "handle it (国办函〔2025〕66号): re-dispatch the case to a department "
+                    "first."
+                )
+                % {"category": category, "body": holder.name}
+            }
+        )
+    changes = {"category": category}
+    if any("body" in t.needs for t in case.procedure_def.available(case.state)):
+        region = case.grid or Region.objects.filter(path=case.scope_path).first() or case.street
+        with translation.override(settings.LANGUAGE_CODE):
+            proposal = propose(category, region, case.accused_body)
+            note = _("New category %(category)s: %(reason)s") % {
+                "category": category,
+                "reason": proposal.reason,
+            }
+        changes["routed_body"] = proposal.lead
+        changes["routing_note"] = note[:300]
+    return changes
+
+
+def _reported_on(body) -> str:
+    return _("This report is about %(body)s: a report is never routed to the body reported on.") % {
+        "body": body.name
+    }
+
+
 def _check_lead_body(case, body) -> None:
+    if case.accused_body_id == body.pk:
+        raise ValidationError({"body": _reported_on(body)})
     if body.kind not in LEAD_KINDS:
         raise ValidationError(
             {"body": _("A %(kind)s does not handle cases.") % {"kind": body.get_kind_display()}}

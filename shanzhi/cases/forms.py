@@ -100,6 +100,16 @@ class IntakeForm(BootstrapForm):
     confidential = forms.BooleanField(
         label=_("Keep the requester's identity confidential"), required=False
     )
+    accused_body = forms.ModelChoiceField(
+        Body.objects.active().order_by("region__path", "name"),
+        label=_("Body reported on (举报)"),
+        required=False,
+        empty_label=_("— not a report about a body —"),
+        help_text=_(
+            "A report about a body is never sent to that body, and the requester's identity "
+            "is kept from it."
+        ),
+    )
     attachments = AttachmentsField(label=_("Photos or files"), required=False)
 
     def clean_requester_phone(self):
@@ -150,6 +160,7 @@ class ActionForm(forms.Form):
         label=_("Extension (in the clock's unit)"), required=False, min_value=0.5
     )
     target = forms.CharField(label=_("Merge into case number"), max_length=24, required=False)
+    category = forms.ModelChoiceField(category_choices(), label=_("New category"), required=False)
 
 
 class SuperviseForm(BootstrapForm):
@@ -157,3 +168,9 @@ class SuperviseForm(BootstrapForm):
         label=_("Answer by"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     note = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerSupervisionForm(BootstrapForm):
+    note = forms.CharField(
+        label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )

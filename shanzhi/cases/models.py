@@ -1,4 +1,5 @@
-"""Cases, their clocks, attachments, objections, supervision orders and merges."""
+"""Cases, their clocks, attachments, objections, extension requests, supervision orders
+and merges."""
 
 from django.conf import settings
 from django.db import models
@@ -117,6 +118,17 @@ class Case(models.Model):
         default=False,
         help_text=_("The requester's identity is shown only to those handling the case."),
     )
+    # A report (举报) about a body: the case is never routed to that body and the
+    # requester's identity is never shown to it (DOMAIN §6).
+    accused_body = models.ForeignKey(
+        Body,
+        verbose_name=_("body reported on"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a report (举报) about a body: it never handles the case."),
+    )
     responsible_body = models.ForeignKey(
         Body,
         verbose_name=_("responsible body"),
@@ -172,8 +184,10 @@ class Case(models.Model):
             models.Index(fields=["procedure", "state", "created"]),
             models.Index(fields=["scope_path", "state"]),
             models.Index(fields=["state", "scope_path", *QUEUE_FILTERS], name="case_state_scope"),
+            # (with the state last: the queues by due instant keep to the states in
+            # which a deadline can run)
             models.Index(
-                fields=["category", "scope_path", "procedure", "urgency"],
+                fields=["category", "scope_path", "procedure", "urgency", "state"],
                 name="case_category_scope",
             ),
         ]
@@ -223,6 +237,8 @@ class Clock(models.Model):
     remaining_at_pause = models.FloatField(null=True, blank=True)
     paused_seconds = models.FloatField(_("time paused (s)"), default=0)
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    # What the approved extensions added to the limit, in the clock's unit.
+    extended_by = models.FloatField(_("extended by"), default=0)
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
     on_time = models.BooleanField(_("on time"), null=True)
     overdue_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
@@ -267,6 +283,11 @@ class Clock(models.Model):
     def running(self) -> bool:
         return self.stopped_at is None and self.paused_at is None
 
+    @property
+    def limit(self) -> float:
+        """The limit in force: the one it started with plus the approved extensions."""
+        return self.duration + self.extended_by
+
 
 def attachment_path(instance, filename):
     return f"cases/{instance.case.created:%Y/%m}/{instance.case.number}/{filename}"
@@ -291,8 +312,82 @@ class Attachment(models.Model):
         return self.name
 
 
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    # The step it was asked for ended (reply, re-dispatch, rework) before anyone decided.
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class ExtensionRequest(models.Model):
+    """A request by the handling body for more time (延期申请), and its decision. At most
+    one request of a case waits for a decision at a time."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
+    clock = models.CharField(_("clock"), max_length=40)
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    requested = models.FloatField(_("requested"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+    )
+    granted = models.FloatField(_("granted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="one_pending_extension_per_case",
+            )
+        ]
+        indexes = [
+            # The approvers' list of requests waiting for a decision.
+            models.Index(
+                fields=["requested_at", "case"],
+                name="extension_pending",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} +{self.requested:g} {self.unit}"
+
+
+class SupervisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(answered_at__isnull=True)
+
+    def overdue(self, now=None):
+        """Not answered by the deadline: the one definition of an overdue order."""
+        return self.open().filter(deadline__lt=now or timezone.now())
+
+
+class SupervisionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    OVERDUE = "overdue", _("Overdue")
+    ANSWERED = "answered", _("Answered")
+
+
 class Supervision(models.Model):
-    """A supervision order (督办) from a supervisor to the responsible body."""
+    """A supervision order (督办) from a supervisor to the responsible body, tracked until
+    the body answers it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
     issued_by = models.ForeignKey(
@@ -304,11 +399,42 @@ class Supervision(models.Model):
     deadline = models.DateTimeField(_("answer by"))
     note = models.TextField(_("instruction"))
     created = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SupervisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
         verbose_name = _("supervision order")
         verbose_name_plural = _("supervision orders")
+        indexes = [
+            # A supervisor's open orders, and a body's orders to answer, by deadline.
+            models.Index(
+                fields=["issued_by", "deadline"],
+                name="supervision_open_by_issuer",
+                condition=Q(answered_at__isnull=True),
+            ),
+            models.Index(
+                fields=["body", "deadline"],
+                name="supervision_open_by_body",
+                condition=Q(answered_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case.number} → {self.body}"
+
+    @property
+    def answered_late(self) -> bool:
+        return self.answered_at is not None and self.answered_at > self.deadline
+
+    def status(self, now=None) -> str:
+        if self.answered_at is not None:
+            return SupervisionStatus.ANSWERED
+        if self.deadline < (now or timezone.now()):
+            return SupervisionStatus.OVERDUE
+        return SupervisionStatus.OPEN

@@ -26,6 +26,19 @@ class Party:
     ALL = (DISPATCHER, HANDLER, SUPERVISOR, GRID_WORKER, COMMUNITY, REQUESTER)
 
 
+class Audience:
+    """Who is told when a transition happens (``cases/routing.notify_bodies``)."""
+
+    BODY = "body"  # the people of the responsible body (a street body: copy to the district)
+    DISPATCH_CENTRE = "dispatch_centre"  # leaders and dispatchers of the street or district
+    REQUESTER = "requester"  # the requester, and those whose duplicates were merged in
+    ALL = (BODY, DISPATCH_CENTRE, REQUESTER)
+
+
+NEEDS = ("body", "satisfaction", "extension", "case", "category")
+EXTENSION_STEPS = ("", "request", "approve", "reject")
+
+
 @dataclass(frozen=True)
 class State:
     key: str
@@ -66,8 +79,19 @@ class Transition:
     # Counts as sending the work back (返工), a fact the indicators need.
     rework: bool = False
     # Extra input the action takes, handled by the engine: "body" (dispatch target),
-    # "satisfaction" (1–5), "extension" (a new limit), "case" (merge target).
+    # "satisfaction" (1–5), "extension" (an amount of the extended clock's unit),
+    # "case" (merge target), "category" (the matter category, 改类).
     needs: tuple[str, ...] = ()
+    # The step of an extension request (延期申请) the action takes: "request" (the
+    # handler asks for an amount, with a reason), "approve" (grants at most the amount
+    # asked and moves the clock), "reject"; "" for none.
+    extension_step: str = ""
+    # Running clocks that take the new category's limit when the action changes the
+    # category, under the rules in docs/procedures.md ("Re-categorisation").
+    relimits: tuple[str, ...] = ()
+    # Who is told (``Audience``); a merge ("case" in needs) also tells the target's
+    # requester.
+    tells: tuple[str, ...] = ()
     legal_basis: str = ""
     style: str = "primary"  # button colour on the case page
 
@@ -115,9 +139,22 @@ class Procedure:
                 assert name in self.by_clock, f"{self.key}.{t.action}: unknown clock {name}"
             for party in t.parties:
                 assert party in Party.ALL, f"{self.key}.{t.action}: unknown party {party}"
+            for need in t.needs:
+                assert need in NEEDS, f"{self.key}.{t.action}: unknown input {need}"
+            for audience in t.tells:
+                assert audience in Audience.ALL, f"{self.key}.{t.action}: unknown audience"
+            assert t.extension_step in EXTENSION_STEPS, f"{self.key}.{t.action}: bad step"
+            if t.extension_step in ("request", "approve"):
+                assert "extension" in t.needs, f"{self.key}.{t.action}: needs an amount"
+            for name in t.relimits:
+                assert name in self.by_clock, f"{self.key}.{t.action}: unknown clock {name}"
+                assert "category" in t.needs, f"{self.key}.{t.action}: relimits, no category"
             assert not any(self.by_state[s].final for s in t.sources), (
                 f"{self.key}.{t.action}: leaves a final state"
             )
+
+    def extension_transition(self, step: str) -> Transition | None:
+        return next((t for t in self.transitions if t.extension_step == step), None)
 
     def state_label(self, key: str):
         state = self.by_state.get(key)

@@ -5,12 +5,14 @@ named in its address; a case located nowhere is still kept, in the district's ma
 dispatch queue. The dispatch catalogue then proposes the responsible body.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shanzhi.cases.access import BODY_KIND_REGION_ROLES
+from shanzhi.cases.procedure import Audience
 from shanzhi.core.notify import notify
 from shanzhi.core.roles import Role
 from shanzhi.duties import routing as catalogue
@@ -51,7 +53,7 @@ def locate(lon, lat, address: str, *, gcj02: bool = False) -> Place:
         if grid is None:
             note = _("The point lies outside every grid.")
     if grid is not None:
-        street = next((r for r in grid.ancestors() if r.level == Level.STREET), None)
+        street = next((r for r in catalogue.area_chain(grid) if r.level == Level.STREET), None)
         return Place(lon, lat, grid, street, grid, grid.path, note)
     named = [
         unit
@@ -69,7 +71,9 @@ def locate(lon, lat, address: str, *, gcj02: bool = False) -> Place:
     return Place(lon, lat, None, None, None, district.path if district else "/", note)
 
 
-def propose(category, region) -> catalogue.Dispatch:
+def propose(category, region, accused=None) -> catalogue.Dispatch:
+    """The dispatch catalogue's proposal; a report (举报) never goes to the body it
+    names (``accused``), as lead or as assisting body."""
     if category is None:
         return catalogue.Dispatch(
             owner=None,
@@ -78,7 +82,23 @@ def propose(category, region) -> catalogue.Dispatch:
             rule=None,
             reason=_("No category chosen: the dispatcher decides."),
         )
-    return catalogue.resolve(category, region)
+    proposal = catalogue.resolve(category, region)
+    if accused is None:
+        return proposal
+    assisting = tuple(b for b in proposal.assisting if b.pk != accused.pk)
+    if proposal.lead is not None and proposal.lead.pk == accused.pk:
+        return catalogue.Dispatch(
+            owner=proposal.owner,
+            lead=None,
+            assisting=assisting,
+            rule=proposal.rule,
+            reason=_(
+                "The catalogue names %(body)s, the body this report is about; a report is "
+                "never routed to the body reported on: the dispatch centre chooses."
+            )
+            % {"body": accused.name},
+        )
+    return dataclasses.replace(proposal, assisting=assisting)
 
 
 def body_people(body):
@@ -102,10 +122,27 @@ def _leaders_of(region):
     ]
 
 
+def merged_requesters(case):
+    """The cases merged into ``case`` whose requesters have an account (to notify)."""
+    from shanzhi.cases.models import Case
+
+    return (
+        Case.objects.filter(merged_into=case, requester__isnull=False)
+        .exclude(requester_id=case.requester_id)
+        .select_related("requester")
+        .order_by("pk")
+    )
+
+
 def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
+    """Tell the audiences the procedure declares for ``action`` (``Transition.tells``)."""
+    transition = case.procedure_def.by_action.get(action)
+    tells = transition.tells if transition is not None else ()
+    if not tells:
+        return
     url = reverse("case_detail", args=[case.number])
     subject = f"{case.number} {case.title}"
-    if action in ("dispatch", "uphold_objection", "redispatch", "check_fail", "reopen"):
+    if Audience.BODY in tells and case.responsible_body_id:
         body = case.responsible_body
         notify(
             body_people(body),
@@ -122,23 +159,38 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
                 note,
                 url,
             )
-    elif action == "object":
+    if Audience.DISPATCH_CENTRE in tells:
         street_or_district = case.street or _district()
         notify(
             _leaders_of(street_or_district),
-            _("Objection to a dispatch: %(subject)s") % {"subject": subject},
+            _("To decide — %(action)s: %(subject)s")
+            % {"action": transition.label, "subject": subject},
             note,
             url,
         )
-    if case.requester_id and action in ("reply", "answer", "redirect", "close", "merge"):
-        notify(
-            [case.requester],
-            _("Your case %(number)s: %(state)s")
-            % {"number": case.number, "state": case.get_state_display()},
-            note,
-            url,
-        )
-    if action == "merge" and target is not None and target.requester_id:
+    if Audience.REQUESTER in tells:
+        if case.requester_id:
+            notify(
+                [case.requester],
+                _("Your case %(number)s: %(state)s")
+                % {"number": case.number, "state": case.get_state_display()},
+                note,
+                url,
+            )
+        # Requesters whose duplicates were merged into this case follow it from then on.
+        for merged in merged_requesters(case):
+            notify(
+                [merged.requester],
+                _("Your case %(merged)s, merged into %(number)s: %(state)s")
+                % {
+                    "merged": merged.number,
+                    "number": case.number,
+                    "state": case.get_state_display(),
+                },
+                note,
+                url,
+            )
+    if target is not None and target.requester_id:
         notify(
             [target.requester],
             _("Case %(other)s was merged into your case %(number)s")

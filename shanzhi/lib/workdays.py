@@ -498,3 +498,14 @@ def elapsed(start: datetime, end: datetime, unit: str, cal: Calendar) -> int | f
     """How much time from ``start`` to ``end`` counts in ``unit`` (for statistics): clock or
     working hours as floats, whole days (starting day not counted) for the day units."""
     return _measure(start, end, unit, cal)
+
+
+def left(at: datetime, due: datetime, unit: str, cal: Calendar) -> int | float:
+    """What is left at ``at`` of a period ending at ``due``, in ``unit``; negative once it
+    has run out: how far past ``due`` ``at`` is, counted the same way.
+
+    Day units count like :func:`remaining` (the day of ``at`` is not counted), so 0 means
+    "due by the end of today" before ``due`` and "less than a whole day late" after it."""
+    if cal._local(at, "at") <= cal._local(due, "due"):
+        return _measure(at, due, unit, cal)
+    return -_measure(due, at, unit, cal)

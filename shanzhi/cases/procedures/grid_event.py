@@ -1,10 +1,19 @@
 """Grid event (网格事件, 数字城管 practice after GB/T 30428): 发现/上报 → 核实 → 立案 →
 派遣 → 处置 → 核查 → 结案, with voiding (作废), rework on a failed check (返工) and
-"solved in the grid" on the spot (still recorded)."""
+"solved in the grid" on the spot (still recorded), re-categorisation (改类) and extension
+requests (延期申请)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from shanzhi.cases.procedure import ClockSpec, Party, Procedure, State, Transition, register
+from shanzhi.cases.procedure import (
+    Audience,
+    ClockSpec,
+    Party,
+    Procedure,
+    State,
+    Transition,
+    register,
+)
 
 D, H, S, G = Party.DISPATCHER, Party.HANDLER, Party.SUPERVISOR, Party.GRID_WORKER
 PRACTICE = "GB/T 30428 数字化城市管理实践；本地时限规定"
@@ -29,6 +38,9 @@ STATES = (
     State("merged", _("Merged"), "A duplicate, merged into another case (并单).", final=True),
 )
 
+# Every state a case can still change in.
+OPEN = tuple(s.key for s in STATES if not s.final)
+
 CLOCKS = (
     ClockSpec("verify", _("Verification"), 2, "working_hours", PRACTICE),
     ClockSpec("handle", _("Handling"), 1, "working_days", PRACTICE),
@@ -44,6 +56,7 @@ TRANSITIONS = (
         (G,),
         note_required=True,
         stops=("verify",),
+        tells=(Audience.REQUESTER,),
     ),
     Transition(
         "verify", _("Confirm on site (核实)"), ("reported",), "verified", (G, D), stops=("verify",)
@@ -57,6 +70,7 @@ TRANSITIONS = (
         note_required=True,
         stops=("verify",),
         style="secondary",
+        tells=(Audience.REQUESTER,),
     ),
     Transition("register", _("Register (立案)"), ("verified",), "registered", (D,)),
     Transition(
@@ -67,6 +81,7 @@ TRANSITIONS = (
         (D,),
         needs=("body",),
         starts=("handle",),
+        tells=(Audience.BODY,),
     ),
     Transition(
         "redispatch",
@@ -78,6 +93,7 @@ TRANSITIONS = (
         note_required=True,
         starts=("handle",),  # the new body gets a fresh handling clock
         style="warning",
+        tells=(Audience.BODY,),
     ),
     Transition(
         "handle",
@@ -90,6 +106,29 @@ TRANSITIONS = (
         starts=("check",),
     ),
     Transition(
+        "recategorise",
+        _("Change the category (改类)"),
+        OPEN,
+        None,
+        (D,),
+        needs=("category",),
+        note_required=True,
+        relimits=("handle",),
+        style="secondary",
+    ),
+    # Extension (延期): the body asks, the dispatch centre or a supervisor decides.
+    Transition(
+        "request_extension",
+        _("Ask for an extension (延期申请)"),
+        ("dispatched",),
+        None,
+        (H,),
+        needs=("extension",),
+        note_required=True,
+        extension_step="request",
+        style="secondary",
+    ),
+    Transition(
         "extend",
         _("Approve an extension (延期)"),
         ("dispatched",),
@@ -97,6 +136,17 @@ TRANSITIONS = (
         (D, S),
         needs=("extension",),
         note_required=True,
+        extension_step="approve",
+        style="secondary",
+    ),
+    Transition(
+        "reject_extension",
+        _("Refuse the extension"),
+        ("dispatched",),
+        None,
+        (D, S),
+        note_required=True,
+        extension_step="reject",
         style="secondary",
     ),
     Transition(
@@ -118,8 +168,11 @@ TRANSITIONS = (
         starts=("handle",),
         rework=True,
         style="danger",
+        tells=(Audience.BODY,),
     ),
-    Transition("close", _("Close (结案)"), ("checked",), "closed", (D,)),
+    Transition(
+        "close", _("Close (结案)"), ("checked",), "closed", (D,), tells=(Audience.REQUESTER,)
+    ),
     Transition(
         "merge",
         _("Merge into another case (并单)"),
@@ -130,6 +183,7 @@ TRANSITIONS = (
         note_required=True,
         cancels=("verify",),
         style="secondary",
+        tells=(Audience.REQUESTER,),
     ),
 )
 

@@ -1,10 +1,19 @@
 """Service request (12345 诉求工单): the closed loop of 国办发〔2020〕53号 —
 受理 → 派单 → 办理 → 回复 → 回访 → 评价 → 办结, with objections to a dispatch (派单异议),
-extension (延期), suspension (缓办), rework (返工) and redirection out of 12345."""
+re-dispatch (改派), re-categorisation (改类), extension requests (延期申请), suspension
+(缓办), rework (返工) and redirection out of 12345."""
 
 from django.utils.translation import gettext_lazy as _
 
-from shanzhi.cases.procedure import ClockSpec, Party, Procedure, State, Transition, register
+from shanzhi.cases.procedure import (
+    Audience,
+    ClockSpec,
+    Party,
+    Procedure,
+    State,
+    Transition,
+    register,
+)
 
 D, H, S, R = Party.DISPATCHER, Party.HANDLER, Party.SUPERVISOR, Party.REQUESTER
 HOTLINE = "《北京市接诉即办工作条例》；国办发〔2020〕53号"
@@ -39,6 +48,9 @@ STATES = (
     State("merged", _("Merged"), "A duplicate, merged into another case (并单).", final=True),
 )
 
+# Every state a case can still change in.
+OPEN = tuple(s.key for s in STATES if not s.final)
+
 CLOCKS = (
     ClockSpec("dispatch", _("Dispatch"), 2, "working_hours", HOTLINE),
     ClockSpec("objection", _("Objection period"), 1, "working_days", HOTLINE, window=True),
@@ -54,6 +66,7 @@ TRANSITIONS = (
         (D,),
         note_required=True,
         stops=("dispatch",),
+        tells=(Audience.REQUESTER,),
     ),
     Transition(
         "redirect",
@@ -64,6 +77,7 @@ TRANSITIONS = (
         note_required=True,
         stops=("dispatch",),
         style="secondary",
+        tells=(Audience.REQUESTER,),
     ),
     Transition(
         "dispatch",
@@ -74,6 +88,7 @@ TRANSITIONS = (
         needs=("body",),
         stops=("dispatch",),
         starts=("objection", "handle"),
+        tells=(Audience.BODY,),
     ),
     Transition(
         "object",
@@ -88,6 +103,7 @@ TRANSITIONS = (
         stops=("objection",),
         pauses=("handle",),
         style="warning",
+        tells=(Audience.DISPATCH_CENTRE,),
     ),
     Transition(
         "uphold_objection",
@@ -100,6 +116,7 @@ TRANSITIONS = (
         # The new body gets its own objection period and a fresh handling clock.
         starts=("objection", "handle"),
         style="warning",
+        tells=(Audience.BODY,),
     ),
     Transition(
         "reject_objection",
@@ -124,6 +141,42 @@ TRANSITIONS = (
     ),
     Transition("resume", _("Resume"), ("suspended",), "in_progress", (D, S), resumes=("handle",)),
     Transition(
+        "redispatch",
+        _("Re-dispatch (改派)"),
+        ("dispatched", "accepted", "in_progress", "suspended"),
+        "dispatched",
+        (D,),
+        needs=("body",),
+        note_required=True,
+        # The new body gets its own objection period and a fresh handling clock.
+        starts=("objection", "handle"),
+        style="warning",
+        tells=(Audience.BODY,),
+    ),
+    Transition(
+        "recategorise",
+        _("Change the category (改类)"),
+        OPEN,
+        None,
+        (D,),
+        needs=("category",),
+        note_required=True,
+        relimits=("handle",),
+        style="secondary",
+    ),
+    # Extension (延期): the body asks, the dispatch centre or a supervisor decides.
+    Transition(
+        "request_extension",
+        _("Ask for an extension (延期申请)"),
+        ("accepted", "in_progress"),
+        None,
+        (H,),
+        needs=("extension",),
+        note_required=True,
+        extension_step="request",
+        style="secondary",
+    ),
+    Transition(
         "extend",
         _("Approve an extension (延期)"),
         ("accepted", "in_progress"),
@@ -131,6 +184,17 @@ TRANSITIONS = (
         (D, S),
         needs=("extension",),
         note_required=True,
+        extension_step="approve",
+        style="secondary",
+    ),
+    Transition(
+        "reject_extension",
+        _("Refuse the extension"),
+        ("accepted", "in_progress"),
+        None,
+        (D, S),
+        note_required=True,
+        extension_step="reject",
         style="secondary",
     ),
     Transition(
@@ -141,6 +205,7 @@ TRANSITIONS = (
         (H,),
         note_required=True,
         stops=("handle",),
+        tells=(Audience.REQUESTER,),
     ),
     Transition(
         "return_visit",
@@ -163,8 +228,9 @@ TRANSITIONS = (
         starts=("handle",),
         rework=True,
         style="danger",
+        tells=(Audience.BODY,),
     ),
-    Transition("close", _("Close"), ("evaluated",), "closed", (D, S)),
+    Transition("close", _("Close"), ("evaluated",), "closed", (D, S), tells=(Audience.REQUESTER,)),
     Transition(
         "merge",
         _("Merge into another case (并单)"),
@@ -175,6 +241,7 @@ TRANSITIONS = (
         note_required=True,
         cancels=("dispatch", "objection", "handle"),
         style="secondary",
+        tells=(Audience.REQUESTER,),
     ),
 )
 

@@ -274,10 +274,28 @@ def test_extension_needs_approval_and_moves_the_due_instant(persona):
     do_transition(case, "accept", actor=persona("department"))
     with pytest.raises(PermissionDenied):
         do_transition(case, "extend", actor=persona("department"), extension=3, note="需要协调")
-    do_transition(case, "extend", actor=persona("leader"), extension=3, note="同意延期")
+    with pytest.raises(ValidationError, match="no extension request"):
+        do_transition(case, "extend", actor=persona("leader"), extension=3, note="同意延期")
+    do_transition(
+        case, "request_extension", actor=persona("department"), extension=5, note="需要协调"
+    )
+    with pytest.raises(ValidationError, match="already waiting"):
+        do_transition(
+            case, "request_extension", actor=persona("department"), extension=2, note="再申请"
+        )
+    with pytest.raises(ValidationError, match="At most the 5 working days"):
+        do_transition(case, "extend", actor=persona("leader"), extension=6, note="同意延期")
+    assert case.clocks.get(name="handle").extensions == 0
+    do_transition(case, "extend", actor=persona("leader"), extension=3, note="同意延期三天")
     clock = case.clocks.get(name="handle")
     assert clock.extensions == 1 and clock.due_at == at(2026, 12, 7, 23, 59, 59, 999999)
+    assert clock.extended_by == 3 and clock.limit == 10
     assert case.state == "accepted"
+    request = case.extension_requests.get()
+    assert (request.status, request.requested, request.granted) == ("approved", 5, 3)
+    assert request.decided_by == persona("leader") and request.decision_note == "同意延期三天"
+    event = AuditEvent.objects.for_object(case).get(action="case.extend")
+    assert event.after["extension"] == 3 and event.after["extension_requested"] == 5
 
 
 def test_late_reply_is_frozen_late_and_rework_starts_a_new_clock(persona):

@@ -92,8 +92,15 @@ def test_extension_after_running_out_does_not_make_it_on_time(persona):
     do_transition(case, "accept", actor=persona("department"), now=at(2026, 11, 2, 10))
     sweep(now=at(2026, 11, 20, 9))
     do_transition(
-        case, "extend", actor=persona("leader"), extension=30, note="n", now=at(2026, 11, 25, 9)
+        case,
+        "request_extension",
+        actor=persona("department"),
+        extension=30,
+        note="n",
+        now=at(2026, 11, 24, 9),
     )
+    do_transition(case, "extend", actor=persona("leader"), note="n", now=at(2026, 11, 25, 9))
+    assert case.clocks.get(name="handle").extended_by == 30  # granted as asked
     do_transition(case, "reply", actor=persona("department"), note="r", now=at(2026, 11, 26, 9))
     assert case.clocks.get(name="handle").on_time is False
 
@@ -156,7 +163,10 @@ def test_day_extensions_are_whole_days(persona):
     case = dispatched(persona, at(2026, 11, 2, 9))
     do_transition(case, "accept", actor=persona("department"))
     with pytest.raises(ValidationError, match="whole days"):
-        do_transition(case, "extend", actor=persona("leader"), extension=1.5, note="n")
+        do_transition(
+            case, "request_extension", actor=persona("department"), extension=1.5, note="n"
+        )
+    assert not case.extension_requests.exists()
 
 
 def test_no_supervision_order_on_a_finished_case(persona):

@@ -15,6 +15,17 @@ D, H, S, G, R = (
     Party.REQUESTER,
 )
 
+SR_OPEN = {
+    "received",
+    "dispatched",
+    "objected",
+    "accepted",
+    "in_progress",
+    "suspended",
+    "replied",
+    "evaluated",
+}
+GE_OPEN = {"reported", "verified", "registered", "dispatched", "handled", "checked"}
 # action: (sources, target, parties) — the whole graph, written out by hand from the
 # regulations so that any change to a procedure module has to be made here too.
 SERVICE_REQUEST = {
@@ -28,7 +39,11 @@ SERVICE_REQUEST = {
     "start": ({"accepted"}, "in_progress", {H}),
     "suspend": ({"accepted", "in_progress"}, "suspended", {D, S}),
     "resume": ({"suspended"}, "in_progress", {D, S}),
+    "redispatch": ({"dispatched", "accepted", "in_progress", "suspended"}, "dispatched", {D}),
+    "recategorise": (SR_OPEN, None, {D}),
+    "request_extension": ({"accepted", "in_progress"}, None, {H}),
     "extend": ({"accepted", "in_progress"}, None, {D, S}),
+    "reject_extension": ({"accepted", "in_progress"}, None, {D, S}),
     "reply": ({"accepted", "in_progress"}, "replied", {H}),
     "return_visit": ({"replied"}, "evaluated", {D}),
     "evaluate": ({"replied"}, "evaluated", {R}),
@@ -44,7 +59,10 @@ GRID_EVENT = {
     "dispatch": ({"registered"}, "dispatched", {D}),
     "redispatch": ({"dispatched"}, "dispatched", {D}),
     "handle": ({"dispatched"}, "handled", {H}),
+    "recategorise": (GE_OPEN, None, {D}),
+    "request_extension": ({"dispatched"}, None, {H}),
     "extend": ({"dispatched"}, None, {D, S}),
+    "reject_extension": ({"dispatched"}, None, {D, S}),
     "check_pass": ({"handled"}, "checked", {G, D}),
     "check_fail": ({"handled"}, "dispatched", {G, D}),
     "close": ({"checked"}, "closed", {D}),
@@ -63,6 +81,25 @@ def test_graph_is_exactly_as_declared(key):
     declared = {t.action: (set(t.sources), t.target, set(t.parties)) for t in procedure.transitions}
     assert declared == GRAPHS[key]
     assert {s.key for s in procedure.states if s.final} == FINAL[key]
+
+
+# The extension request's steps and the clocks a re-categorisation moves, per procedure.
+EXTENSION_STEPS = {
+    "request_extension": "request",
+    "extend": "approve",
+    "reject_extension": "reject",
+}
+RELIMITS = {"recategorise": ("handle",)}
+
+
+@pytest.mark.parametrize("key", GRAPHS)
+def test_extension_steps_and_relimits_are_as_declared(key):
+    procedure = get(key)
+    steps = {t.action: t.extension_step for t in procedure.transitions if t.extension_step}
+    assert steps == EXTENSION_STEPS
+    relimits = {t.action: t.relimits for t in procedure.transitions if t.relimits}
+    assert relimits == RELIMITS
+    assert procedure.extended_clock == "handle"
 
 
 @pytest.mark.parametrize("key", GRAPHS)
