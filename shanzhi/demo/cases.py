@@ -44,6 +44,7 @@ from django.utils import timezone
 from shanzhi.cases.models import Case, Clock
 from shanzhi.cases.procedure import get as get_procedure
 from shanzhi.core import audit
+from shanzhi.core.bulkinsert import PreparedInsert
 from shanzhi.demo.seed import DISTRICT_CODE
 from shanzhi.duties import routing as catalogue
 from shanzhi.duties.calendar import current_calendar
@@ -734,34 +735,7 @@ def _sqlite_datetime(value: datetime) -> str:
 # --- Writing ----------------------------------------------------------------------------
 
 
-class _Writer:
-    """One prepared INSERT per table for rows in the given column order; the model's other
-    columns (a field added later) get the model's default."""
-
-    def __init__(self, model, columns: list[str]):
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        missing = [f for name, f in fields.items() if name not in columns and not f.primary_key]
-        self.tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in missing)
-        qn = connection.ops.quote_name
-        names = ", ".join(qn(fields[c].column) for c in columns)
-        names += "".join(", " + qn(f.column) for f in missing)
-        marks = ", ".join(["%s"] * (len(columns) + len(missing)))
-        # Identifiers from the model, quoted; values go as parameters.
-        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-
-    def write(self, rows) -> None:
-        if self.tail:
-            rows = [row + self.tail for row in rows]
-        if connection.vendor == "sqlite":
-            # The driver's own executemany: Django's wrapper costs as much again per row.
-            connection.ensure_connection()
-            connection.connection.executemany(self.sql.replace("%s", "?"), rows)
-        else:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, rows)
-
-
-def _write(batch: _Batch, district: Region, writers: tuple[_Writer, _Writer]) -> None:
+def _write(batch: _Batch, district: Region, writers: tuple[PreparedInsert, PreparedInsert]):
     """One transaction: allocate the keys, insert the cases and clocks, audit the batch."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -825,7 +799,7 @@ def generate_cases(
     load_catalogue()
     world = _World(now, seed)
     generator = _Generator(world, seed, swept, finished, overdue)
-    writers = (_Writer(Case, CASE_COLUMNS), _Writer(Clock, CLOCK_COLUMNS))
+    writers = (PreparedInsert(Case, CASE_COLUMNS), PreparedInsert(Clock, CLOCK_COLUMNS))
     batches = math.ceil(n / batch_size)
     end = (now - timedelta(minutes=1)).timestamp()
     start = end - SPAN.total_seconds()
