@@ -3,9 +3,10 @@ background task once the transaction commits (so nothing is sent for a rolled-ba
 change, and nothing is lost if the sender is down)."""
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils.module_loading import import_string
 
+from shanzhi.core.bulkinsert import PreparedInsert
 from shanzhi.core.models import Notification, NotificationChannel
 
 
@@ -37,33 +38,18 @@ def notify_in_app(messages) -> int:
     """Queue many in-platform messages at once; ``messages`` yields ``(recipient id,
     subject, body, url)``. Returns how many were written.
 
-    For sweeps that write tens of thousands of messages: one prepared ``INSERT`` run for
-    all rows (``executemany``) instead of model instances and ``bulk_create``, which
-    compiles SQL for every row and, on SQLite, splits the rows into statements of at most
-    999 parameters. The other columns get the model's defaults (created now, waiting).
-    In-platform messages need no delivery, so no task is queued; the caller chooses the
-    recipients (no de-duplication here).
+    For sweeps that write tens of thousands of messages: one prepared ``INSERT`` for all
+    of them (``core/bulkinsert.py``) instead of model instances and ``bulk_create``. The
+    other columns get the model's defaults (created now, waiting). In-platform messages
+    need no delivery, so no task is queued; the caller chooses the recipients (no
+    de-duplication here).
     """
-    rows = [
-        (recipient_id, NotificationChannel.IN_APP.value, subject[:200], body, url)
+    writer = PreparedInsert(Notification, ["recipient_id", "channel", "subject", "body", "url"])
+    channel = NotificationChannel.IN_APP.value
+    return writer.write(
+        (recipient_id, channel, subject[:200], body, url)
         for recipient_id, subject, body, url in messages
-    ]
-    if not rows:
-        return 0
-    connection = connections[router.db_for_write(Notification)]
-    given = ("recipient", "channel", "subject", "body", "url")
-    meta = Notification._meta
-    rest = [f for f in meta.concrete_fields if not f.primary_key and f.name not in given]
-    fields = [meta.get_field(name) for name in given] + rest
-    tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    # Identifiers come from the model, quoted; every value goes as a parameter.
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [row + tail for row in rows])
-    return len(rows)
+    )
 
 
 class LoggingSmsBackend:
