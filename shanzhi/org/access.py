@@ -159,7 +159,12 @@ def scope_of(user) -> Scope:
     from shanzhi.org.models import Membership
 
     scope = Scope(everything=user.is_superuser, user_id=user.pk)
-    memberships = Membership.objects.active().filter(user=user).select_related("region", "body")
+    memberships = (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("region", "body")
+        .defer("region__geometry")  # boundaries are not needed to know a scope
+    )
     for m in memberships:
         scope.roles.add(m.role)
         if m.role not in STAFF_ROLES:

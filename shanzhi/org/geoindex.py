@@ -39,7 +39,8 @@ def grid_at(lon: float, lat: float, *, gcj02: bool = False) -> Region | None:
     if gcj02:
         lon, lat = geo.gcj02_to_wgs84(lon, lat)
     pk = grid_index().lookup(lon, lat)
-    return Region.objects.filter(pk=pk).first() if pk is not None else None
+    # Without its boundary: the index has answered the geometry question already.
+    return Region.objects.defer("geometry").filter(pk=pk).first() if pk is not None else None
 
 
 def forget() -> None:
