@@ -76,7 +76,7 @@ def parties_of(user, case) -> set[str]:
             parties.add(party)
     body = case.responsible_body
     if body is not None and (
-        body.pk in scope.body_ids
+        body.pk in scope.handling_body_ids
         or _holds_at(scope, body.region.path, BODY_KIND_REGION_ROLES.get(body.kind, set()))
     ):
         parties.add(Party.HANDLER)
@@ -104,10 +104,20 @@ def access_case(user, number: str):
     return case
 
 
+def only_follows(user, case) -> bool:
+    """``user`` sees the case only because a duplicate of theirs was merged into it: not
+    their case, no role on it. They read its outcome, not its requester or files."""
+    return not parties_of(user, case) and not scope_of(user).is_staff
+
+
 def may_see_requester(user, case) -> bool:
-    """Confidential requesters are known to those who handle or oversee the case only,
-    and whoever reports a body is never known to that body (DOMAIN §6)."""
-    if case.accused_body_id and case.accused_body_id in acting_body_ids(user):
+    """Who raised a case is known to those who work on it or oversee it; a confidential
+    requester only to those who dispatch, handle or oversee it; whoever reports a body
+    never to anyone implicated (DOMAIN §6); and someone who merely follows the case (a
+    merged duplicate's requester) sees no one else's identity."""
+    if case.accused_body_id and is_implicated(user, case.accused_body):
+        return False
+    if only_follows(user, case):
         return False
     if not case.confidential:
         return True
@@ -117,13 +127,43 @@ def may_see_requester(user, case) -> bool:
     )
 
 
+def implicated_body_ids(accused) -> set[int]:
+    """A body reported on, its sub-bodies, and the bodies worked by the same people (a
+    street office and the street's enforcement brigade are both worked by its staff)."""
+    from shanzhi.org.models import Body
+
+    ids = {accused.pk, *Body.objects.filter(parent=accused).values_list("pk", flat=True)}
+    roles = BODY_KIND_REGION_ROLES.get(accused.kind, set())
+    kinds = [kind for kind, kind_roles in BODY_KIND_REGION_ROLES.items() if kind_roles & roles]
+    if kinds:
+        ids |= set(
+            Body.objects.filter(region_id=accused.region_id, kind__in=kinds).values_list(
+                "pk", flat=True
+            )
+        )
+    return ids
+
+
+def is_implicated(user, accused) -> bool:
+    """``user`` belongs to, acts for or works at the unit of the body reported on."""
+    scope = scope_of(user)
+    if scope.everything:
+        return False
+    if implicated_body_ids(accused) & (scope.body_ids | acting_body_ids(user)):
+        return True
+    # A street or community body: anyone holding a role at that very unit (its leaders,
+    # its dispatchers, its staff) works with it.
+    return accused.kind in BODY_KIND_REGION_ROLES and bool(scope.roles_at.get(accused.region.path))
+
+
 def acting_body_ids(user) -> set[int]:
-    """The bodies ``user`` acts for: bodies they belong to, and street or community
-    bodies of the units where they hold the matching staff role."""
+    """The bodies ``user`` acts for on a case: bodies where they hold a handling role,
+    and street or community bodies of the units where they hold the matching staff
+    role."""
     from shanzhi.org.models import Body
 
     scope = scope_of(user)
-    ids = set(scope.body_ids)
+    ids = set(scope.handling_body_ids)
     paths = {path for path, roles in scope.roles_at.items()}
     if paths:
         for body in (

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shanzhi.cases import clocks, extensions
-from shanzhi.cases.access import parties_of
+from shanzhi.cases.access import implicated_body_ids, parties_of
 from shanzhi.cases.models import Attachment, Case, Clock, RequestKind
 from shanzhi.cases.procedure import Party, Transition, get
 from shanzhi.cases.routing import body_people, locate, notify_bodies, propose
@@ -252,8 +252,10 @@ def do_transition(
         category=category,
     )
     old_category, before_routed = case.category, case.routed_body_id
-    if case.accused_body_id and any(b.pk == case.accused_body_id for b in assisting):
-        raise ValidationError({"assisting": _reported_on(case.accused_body)})
+    if case.accused_body_id and assisting:
+        implicated = implicated_body_ids(case.accused_body)
+        if any(b.pk in implicated for b in assisting):
+            raise ValidationError({"assisting": _reported_on(case.accused_body)})
     before = _snapshot(case)
     new_state = transition.target or case.state
     if procedure.by_state[new_state].final:
@@ -351,16 +353,31 @@ def _inputs(case, transition, *, body, satisfaction, extension, target, actor, c
     return changes
 
 
-def department_owned(case, category=None) -> bool:
+def _place(case):
+    """The most specific unit the case is located in (grid, community, street; the
+    district for a case located nowhere)."""
+    return (
+        case.grid
+        or Region.objects.defer("geometry").filter(path=case.scope_path).first()
+        or case.street
+    )
+
+
+def department_owned(case, category=None, body=None) -> bool:
     """Owned by a functional department, by the duty lists or by the dispatch catalogue
     for the case's place (e.g. a street that has not taken on a delegated matter); of the
-    case's category, or of ``category`` when given (a re-categorisation)."""
+    case's category, or of ``category`` when given (a re-categorisation). With ``body``
+    (a dispatch target) inside the case's place — a case located nowhere, or only to a
+    street — the catalogue is read for the body's own area, whose rules apply to it."""
     category = category or case.category
     if category is None:
         return False
     if category.is_department_owned():
         return True
-    decision = catalogue.resolve(category, case.grid or case.street)
+    place = _place(case)
+    if body is not None and (place is None or body.region.path.startswith(place.path)):
+        place = body.region
+    decision = catalogue.resolve(category, place)
     return decision.owner == Owner.DEPARTMENT
 
 
@@ -398,7 +415,7 @@ def _recategorised(case, category) -> dict:
         )
     changes = {"category": category}
     if any("body" in t.needs for t in case.procedure_def.available(case.state)):
-        region = case.grid or Region.objects.filter(path=case.scope_path).first() or case.street
+        region = _place(case)
         with translation.override(settings.LANGUAGE_CODE):
             proposal = propose(category, region, case.accused_body)
             note = _("New category %(category)s: %(reason)s") % {
@@ -417,13 +434,13 @@ def _reported_on(body) -> str:
 
 
 def _check_lead_body(case, body) -> None:
-    if case.accused_body_id == body.pk:
-        raise ValidationError({"body": _reported_on(body)})
+    if case.accused_body_id and body.pk in implicated_body_ids(case.accused_body):
+        raise ValidationError({"body": _reported_on(case.accused_body)})
     if body.kind not in LEAD_KINDS:
         raise ValidationError(
             {"body": _("A %(kind)s does not handle cases.") % {"kind": body.get_kind_display()}}
         )
-    if department_owned(case) and body.kind not in DEPARTMENT_KINDS:
+    if body.kind not in DEPARTMENT_KINDS and department_owned(case, body=body):
         raise ValidationError(
             {
                 "body": _(

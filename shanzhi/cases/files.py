@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
-from shanzhi.cases.access import access_case
+from shanzhi.cases.access import access_case, only_follows
 
 
 @require_safe
@@ -12,7 +12,7 @@ from shanzhi.cases.access import access_case
 def attachment(request, number, pk):
     case = access_case(request.user, number)
     item = case.attachments.filter(pk=pk).first()
-    if item is None:
+    if item is None or only_follows(request.user, case):
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
     response["Content-Disposition"] = (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shanzhi.cases.access import BODY_KIND_REGION_ROLES
+from shanzhi.cases.access import BODY_KIND_REGION_ROLES, implicated_body_ids
 from shanzhi.cases.procedure import Audience
 from shanzhi.core.notify import notify
 from shanzhi.core.roles import Role
@@ -73,7 +73,7 @@ def locate(lon, lat, address: str, *, gcj02: bool = False) -> Place:
 
 def propose(category, region, accused=None) -> catalogue.Dispatch:
     """The dispatch catalogue's proposal; a report (举报) never goes to the body it
-    names (``accused``), as lead or as assisting body."""
+    names (``accused``) or a body worked by the same people, as lead or assisting body."""
     if category is None:
         return catalogue.Dispatch(
             owner=None,
@@ -85,8 +85,9 @@ def propose(category, region, accused=None) -> catalogue.Dispatch:
     proposal = catalogue.resolve(category, region)
     if accused is None:
         return proposal
-    assisting = tuple(b for b in proposal.assisting if b.pk != accused.pk)
-    if proposal.lead is not None and proposal.lead.pk == accused.pk:
+    implicated = implicated_body_ids(accused)
+    assisting = tuple(b for b in proposal.assisting if b.pk not in implicated)
+    if proposal.lead is not None and proposal.lead.pk in implicated:
         return catalogue.Dispatch(
             owner=proposal.owner,
             lead=None,
@@ -96,7 +97,7 @@ def propose(category, region, accused=None) -> catalogue.Dispatch:
                 "The catalogue names %(body)s, the body this report is about; a report is "
                 "never routed to the body reported on: the dispatch centre chooses."
             )
-            % {"body": accused.name},
+            % {"body": proposal.lead.name},
         )
     return dataclasses.replace(proposal, assisting=assisting)
 

@@ -14,6 +14,7 @@ from shanzhi.cases import extensions, queues
 from shanzhi.cases.access import (
     access_case,
     may_see_requester,
+    only_follows,
     parties_of,
 )
 from shanzhi.cases.engine import (
@@ -137,7 +138,7 @@ def detail(request, number):
             "show_requester": may_see_requester(request.user, case),
             "may_reveal": may_reveal(request.user, case),
             "reveal_purposes": PURPOSES.items(),
-            "attachments": case.attachments.all(),
+            "attachments": [] if only_follows(request.user, case) else case.attachments.all(),
             "requester_view": requester_view,
             "may_supervise": Party.SUPERVISOR in parties
             and case.responsible_body_id is not None

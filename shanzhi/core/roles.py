@@ -27,6 +27,9 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.SOCIAL_ORGANISATION}
 # Staff roles that may read but never change anything.
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+# Roles whose membership of a body lets them act for it on a case (accept, reply, …):
+# not those who only read (auditors), advise (legal advisers) or administer.
+CASE_HANDLER_ROLES = STAFF_ROLES - READ_ONLY_ROLES - {Role.LEGAL_ADVISER, Role.ADMINISTRATOR}
 # Roles allowed to maintain the governance structure (regions, grids, bodies, members).
 STRUCTURE_EDITORS = frozenset({Role.ADMINISTRATOR})
 # Roles that may read the audit log of their scope.

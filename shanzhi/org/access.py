@@ -17,7 +17,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shanzhi.core.roles import READ_ONLY_ROLES, STAFF_ROLES, STRUCTURE_EDITORS, Role
+from shanzhi.core.roles import (
+    CASE_HANDLER_ROLES,
+    READ_ONLY_ROLES,
+    STAFF_ROLES,
+    STRUCTURE_EDITORS,
+    Role,
+)
 
 
 @dataclass
@@ -25,6 +31,8 @@ class Scope:
     everything: bool = False
     region_paths: list[str] = field(default_factory=list)  # subtree roots, by role
     body_ids: set[int] = field(default_factory=set)
+    # The bodies the user may act for on a case (not merely read or advise).
+    handling_body_ids: set[int] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     # path → roles held there, for "may this user change this unit?"
     roles_at: dict[str, set[str]] = field(default_factory=dict)
@@ -171,6 +179,8 @@ def scope_of(user) -> Scope:
             continue
         if m.body_id:
             scope.body_ids.add(m.body_id)
+            if m.role in CASE_HANDLER_ROLES:
+                scope.handling_body_ids.add(m.body_id)
         if m.region_id and m.role != Role.DEPARTMENT_HANDLER:
             scope.region_paths.append(m.region.path)
             scope.roles_at.setdefault(m.region.path, set()).add(m.role)

@@ -91,15 +91,18 @@ def test_dispatching_to_the_body_reported_on_is_refused(persona):
 def test_the_body_reported_on_never_learns_who_reported(persona, client_as):
     office = Body.objects.get(name="东湖街道办事处")
     case = report_on(persona, office, category="0602")
-    # The street's staff act for the street office and see cases in their street …
+    # The street's staff act for the street office and see cases in their street, but
+    # not who reported …
     assert not may_see_requester(persona("streetstaff"), case)
     page = client_as("streetstaff").get(reverse("case_detail", args=[case.number]))
     assert page.status_code == 200
     text = page.content.decode()
     assert "举报人甲" not in text and "1111" not in text
-    # … while the dispatch centre sees the (masked) requester and the body reported on.
-    assert may_see_requester(persona("dispatcher"), case)
-    text = client_as("dispatcher").get(reverse("case_detail", args=[case.number])).content
+    # … and so does the street's own dispatcher, who works at the same street …
+    assert not may_see_requester(persona("dispatcher"), case)
+    # … while the district's dispatch centre sees the (masked) requester and the body.
+    assert may_see_requester(persona("centre"), case)
+    text = client_as("centre").get(reverse("case_detail", args=[case.number])).content
     assert "举报人甲" in text.decode() and office.name in text.decode()
 
 
@@ -126,3 +129,24 @@ def test_the_intake_form_names_the_body_reported_on(client_as):
     assert response.status_code == 302
     case = Case.objects.get(title="举报")
     assert case.accused_body == accused and case.confidential and case.routed_body != accused
+
+
+def test_bodies_worked_by_the_same_people_count_as_the_body_reported_on(persona):
+    from shanzhi.cases.access import parties_of
+    from shanzhi.core.models import User
+    from shanzhi.core.roles import Role
+    from shanzhi.org.models import BodyKind, Membership
+
+    office = Body.objects.get(name="东湖街道办事处")
+    brigade = Body.objects.get(region=office.region, kind=BodyKind.ENFORCEMENT_BRIGADE)
+    case = report_on(persona, office, category="0601")
+    # The street's enforcement brigade is worked by the same street staff: not proposed …
+    assert case.routed_body is None or case.routed_body.region_id != office.region_id
+    # … and not dispatched to.
+    with pytest.raises(ValidationError, match="never routed"):
+        do_transition(case, "dispatch", actor=persona("centre"), body=brigade)
+    # The street's leader heads the office: kept from the reporter too.
+    boss = User.objects.create_user(username="street-boss-test", password="x-Test-2026-pass")
+    Membership.objects.create(user=boss, role=Role.LEADER, region=office.region)
+    assert not may_see_requester(boss, case)
+    assert "handler" not in parties_of(persona("streetstaff"), case)
