@@ -93,7 +93,10 @@ def pause(case, name: str, now) -> None:
 def resume(case, name: str, now) -> None:
     calendar = current_calendar()
     for clock in _open(case, name).filter(paused_at__isnull=False):
-        due = workdays.add(now, clock.remaining_at_pause or 0, clock.unit, calendar)
+        if clock.overdue_at or clock.due_at <= clock.paused_at:
+            due = clock.due_at  # it had run out before the pause: late stays late
+        else:
+            due = workdays.after_pause(clock.due_at, clock.paused_at, now, clock.unit, calendar)
         Clock.objects.filter(pk=clock.pk, paused_at__isnull=False).update(
             paused_at=None,
             remaining_at_pause=None,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.cases import clocks, extensions
 from shanzhi.cases.access import implicated_body_ids, parties_of
-from shanzhi.cases.models import Attachment, Case, Clock, RequestKind
+from shanzhi.cases.models import Attachment, Case, Clock, RequestKind, Supervision
 from shanzhi.cases.procedure import Party, Transition, get
 from shanzhi.cases.routing import body_people, locate, notify_bodies, propose
 from shanzhi.core import audit
@@ -288,6 +288,16 @@ def do_transition(
         after.update(
             extensions.apply(case, transition, request, extension, actor=actor, note=note, now=now)
         )
+    if "body" in transition.needs and before["responsible_body"] not in (
+        None,
+        case.responsible_body_id,
+    ):
+        # Open supervision orders follow the case to the body now responsible for it.
+        followed = Supervision.objects.open().filter(
+            case=case, body_id=before["responsible_body"]
+        )
+        if moved_orders := followed.update(body_id=case.responsible_body_id):
+            after["supervision_orders_readdressed"] = moved_orders
     if target is not None:
         after["merged_into"] = target.number
     if "category" in transition.needs:
@@ -298,6 +308,7 @@ def do_transition(
             after["proposed_body"] = case.routed_body_id
         moved = [m for name in transition.relimits for m in clocks.relimit(case, name, now)]
         if moved:
+            extensions.lapse_on_new_unit(case, now)
             old["due"] = {clock.name: due for clock, due in moved}
             now_due = case.clocks.filter(pk__in=[clock.pk for clock, _due in moved])
             after["due"] = dict(now_due.values_list("name", "due_at"))

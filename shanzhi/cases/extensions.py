@@ -125,6 +125,22 @@ def lapse(case, transition, now) -> int:
     )
 
 
+def lapse_on_new_unit(case, now) -> int:
+    """A waiting request lapses when its clock now counts in another unit (a
+    re-categorisation gave it a new limit): the amount asked means something else."""
+    request = pending(case)
+    if request is None:
+        return 0
+    running = case.clocks.filter(
+        name=case.procedure_def.extended_clock, stopped_at__isnull=True
+    ).values_list("unit", flat=True)
+    if request.unit in running:
+        return 0
+    return ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.LAPSED, decided_at=now
+    )
+
+
 def approvers(case) -> list:
     """Who decides: the dispatchers and leaders of the case's street (or of the district
     when it is not in a street)."""

@@ -494,6 +494,32 @@ def remaining(at: datetime, due: datetime, unit: str, cal: Calendar) -> int | fl
     return _measure(at, due, unit, cal)
 
 
+def after_pause(
+    due: datetime, paused_at: datetime, resumed_at: datetime, unit: str, cal: Calendar
+) -> datetime:
+    """The due instant of a period that was paused (suspended, 中止/缓办) from
+    ``paused_at`` to ``resumed_at``.
+
+    Hour units: what was left at the pause counts again from the resumption. Day units:
+    the due day moves by the days that lie wholly inside the pause (working days for
+    working days, every day for calendar days). A pause that takes only part of a day
+    moves nothing, so a short pause over midnight cannot buy a day, and a pause over a
+    weekend moves a working-day period by no day at all."""
+    if unit in (HOURS, WORKING_HOURS):
+        return add(resumed_at, _measure(paused_at, due, unit, cal), unit, cal)
+    a = cal._local(paused_at, "paused_at").toordinal()
+    b = cal._local(resumed_at, "resumed_at").toordinal()
+    if b - a < 2:
+        return due
+    if unit == WORKING_DAYS:
+        inside = cal._days.count(b - 1) - cal._days.count(a)
+    elif unit == CALENDAR_DAYS:
+        inside = b - a - 1
+    else:
+        raise _error("unit", unit=unit, units=", ".join(UNITS))
+    return add(due, inside, unit, cal) if inside else due
+
+
 def elapsed(start: datetime, end: datetime, unit: str, cal: Calendar) -> int | float:
     """How much time from ``start`` to ``end`` counts in ``unit`` (for statistics): clock or
     working hours as floats, whole days (starting day not counted) for the day units."""

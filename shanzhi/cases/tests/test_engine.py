@@ -258,8 +258,10 @@ def test_suspension_pauses_and_resumption_pushes_the_due_instant(persona):
     do_transition(case, "resume", actor=persona("dispatcher"), now=at(2026, 11, 27, 10, 0))
     clock = case.clocks.get(name="handle")
     assert clock.paused_at is None and clock.due_at > due
-    # Paused Tue 24th with 6 working days left; resumed Fri 27th: due 6 working days later.
-    assert clock.due_at == at(2026, 12, 7, 23, 59, 59, 999999)
+    # Due Wed 2 Dec; paused Tue 24th, resumed Fri 27th: the two working days wholly inside
+    # the pause (25th, 26th) move it to Fri 4 Dec.
+    assert due == at(2026, 12, 2, 23, 59, 59, 999999)
+    assert clock.due_at == at(2026, 12, 4, 23, 59, 59, 999999)
 
 
 def test_extension_needs_approval_and_moves_the_due_instant(persona):

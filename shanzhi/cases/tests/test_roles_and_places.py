@@ -89,3 +89,86 @@ def test_a_follower_sees_neither_the_other_requester_nor_their_files(persona, cl
     # The requester themselves still sees their own file.
     client.force_login(persona("resident"), backend="shanzhi.core.auth.UsernameOrPhoneBackend")
     assert client.get(reverse("case_attachment", args=[target.number, item.pk])).status_code == 200
+
+
+def test_a_clock_late_before_a_suspension_stays_late_after_it(persona):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from shanzhi.cases import clocks
+    from shanzhi.cases.models import Clock
+    from shanzhi.cases.supervision import sweep
+
+    sh = ZoneInfo("Asia/Shanghai")
+    t0 = datetime(2026, 11, 23, 9, tzinfo=sh)
+    case = make(persona)
+    department = Body.objects.get(name="区城市管理局")
+    do_transition(case, "dispatch", actor=persona("dispatcher"), body=department, now=t0)
+    do_transition(case, "accept", actor=persona("department"), now=t0)
+    late = datetime(2026, 12, 10, 10, tzinfo=sh)
+    sweep(now=late)
+    do_transition(case, "suspend", actor=persona("dispatcher"), note="等待", now=late)
+    resumed = datetime(2026, 12, 18, 9, tzinfo=sh)
+    do_transition(case, "resume", actor=persona("dispatcher"), now=resumed)
+    clock = case.clocks.get(name="handle")
+    later = resumed + timedelta(hours=1)
+    assert clock.overdue_at is not None and clock.due_at < late
+    assert clocks.light(clock, later) == "red"
+    assert Clock.objects.overdue(later).filter(pk=clock.pk).exists()
+
+
+def test_an_extension_request_lapses_when_its_clock_changes_unit(persona):
+    from shanzhi.cases.models import ExtensionRequest
+
+    case = make(persona, procedure="grid_event", category="0603")
+    dispatcher = persona("dispatcher")
+    do_transition(case, "verify", actor=persona("gridworker"))
+    do_transition(case, "register", actor=dispatcher)
+    department = Body.objects.get(name="区城市管理局")
+    do_transition(case, "dispatch", actor=dispatcher, body=department)
+    unit = case.clocks.get(name="handle", stopped_at__isnull=True).unit
+    do_transition(
+        case, "request_extension", actor=persona("department"), extension=4, note="需4小时"
+    )
+    do_transition(
+        case,
+        "recategorise",
+        actor=dispatcher,
+        category=MatterCategory.objects.get(code="0601"),
+        note="改类",
+    )
+    clock = case.clocks.get(name="handle", stopped_at__isnull=True)
+    request = ExtensionRequest.objects.get(case=case)
+    # The demo catalogue limits 0603 in working hours and 0601 in working days.
+    assert (unit, clock.unit) == ("working_hours", "working_days")
+    assert request.status == "lapsed"
+    with pytest.raises(ValidationError):
+        do_transition(case, "extend", actor=dispatcher, note="同意")
+
+
+def test_open_supervision_orders_follow_a_redispatched_case(persona):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from shanzhi.cases.access import access_case
+    from shanzhi.cases.supervision import do_supervise
+
+    first = Body.objects.get(name="区城市管理局")
+    second = Body.objects.get(name="区住房和城乡建设局")
+    case = make(persona)
+    do_transition(case, "dispatch", actor=persona("dispatcher"), body=first)
+    do_transition(case, "accept", actor=persona("department"))
+    order = do_supervise(
+        case,
+        actor=persona("leader"),
+        deadline=datetime(2030, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai")),
+        note="加快办理",
+    )
+    do_transition(case, "redispatch", actor=persona("dispatcher"), body=second, note="改派")
+    order.refresh_from_db()
+    assert order.body == second and order.answered_at is None
+    # The first body no longer sees the case, and has no order left to answer on it.
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        access_case(persona("department"), case.number)
