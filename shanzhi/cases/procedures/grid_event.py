@@ -43,6 +43,10 @@ OPEN = tuple(s.key for s in STATES if not s.final)
 
 CLOCKS = (
     ClockSpec("verify", _("Verification"), 2, "working_hours", PRACTICE),
+    # Registration (立案) and dispatch (派遣) are timed too: on-time registration and
+    # dispatch are indicators of their own (DOMAIN §5).
+    ClockSpec("register", _("Registration"), 1, "working_hours", PRACTICE),
+    ClockSpec("dispatch", _("Dispatch"), 1, "working_hours", PRACTICE),
     ClockSpec("handle", _("Handling"), 1, "working_days", PRACTICE),
     ClockSpec("check", _("Check"), 4, "working_hours", PRACTICE),
 )
@@ -59,7 +63,13 @@ TRANSITIONS = (
         tells=(Audience.REQUESTER,),
     ),
     Transition(
-        "verify", _("Confirm on site (核实)"), ("reported",), "verified", (G, D), stops=("verify",)
+        "verify",
+        _("Confirm on site (核实)"),
+        ("reported",),
+        "verified",
+        (G, D),
+        stops=("verify",),
+        starts=("register",),
     ),
     Transition(
         "void",
@@ -68,11 +78,19 @@ TRANSITIONS = (
         "voided",
         (D, G),
         note_required=True,
-        stops=("verify",),
+        stops=("verify", "register"),
         style="secondary",
         tells=(Audience.REQUESTER,),
     ),
-    Transition("register", _("Register (立案)"), ("verified",), "registered", (D,)),
+    Transition(
+        "register",
+        _("Register (立案)"),
+        ("verified",),
+        "registered",
+        (D,),
+        stops=("register",),
+        starts=("dispatch",),
+    ),
     Transition(
         "dispatch",
         _("Dispatch (派遣)"),
@@ -80,6 +98,7 @@ TRANSITIONS = (
         "dispatched",
         (D,),
         needs=("body",),
+        stops=("dispatch",),
         starts=("handle",),
         tells=(Audience.BODY,),
     ),
@@ -181,7 +200,7 @@ TRANSITIONS = (
         (D,),
         needs=("case",),
         note_required=True,
-        cancels=("verify",),
+        cancels=("verify", "register", "dispatch"),
         style="secondary",
         tells=(Audience.REQUESTER,),
     ),

@@ -55,6 +55,8 @@ CLOCKS = (
     ClockSpec("dispatch", _("Dispatch"), 2, "working_hours", HOTLINE),
     ClockSpec("objection", _("Objection period"), 1, "working_days", HOTLINE, window=True),
     ClockSpec("handle", _("Handling"), 7, "working_days", HOTLINE),
+    # The dispatch centre decides an objection promptly: the handling clock waits for it.
+    ClockSpec("review", _("Objection review"), 4, "working_hours", HOTLINE),
 )
 
 TRANSITIONS = (
@@ -102,6 +104,7 @@ TRANSITIONS = (
         within="objection",
         stops=("objection",),
         pauses=("handle",),
+        starts=("review",),
         style="warning",
         tells=(Audience.DISPATCH_CENTRE,),
     ),
@@ -114,6 +117,7 @@ TRANSITIONS = (
         needs=("body",),
         note_required=True,
         # The new body gets its own objection period and a fresh handling clock.
+        stops=("review",),
         starts=("objection", "handle"),
         style="warning",
         tells=(Audience.BODY,),
@@ -125,6 +129,7 @@ TRANSITIONS = (
         "accepted",
         (D,),
         note_required=True,
+        stops=("review",),
         resumes=("handle",),
     ),
     Transition("accept", _("Accept"), ("dispatched",), "accepted", (H,), stops=("objection",)),
