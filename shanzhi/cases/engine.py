@@ -178,7 +178,12 @@ def do_create_case(intake: Intake, *, actor, now=None, attachments=()) -> Case:
 
 def allowed_transitions(user, case) -> list[Transition]:
     parties = parties_of(user, case)
-    found = [t for t in case.procedure_def.available(case.state) if parties & set(t.parties)]
+    found = [
+        t
+        for t in case.procedure_def.available(case.state)
+        if parties & set(t.parties)
+        and not (t.only_if_dissatisfied and (case.satisfaction or 5) > 2)
+    ]
     if any(t.extension_step for t in found):
         # Ask while no request waits; decide while one does.
         waiting = extensions.pending(case) is not None
@@ -252,6 +257,18 @@ def do_transition(
         category=category,
     )
     old_category, before_routed = case.category, case.routed_body_id
+    if transition.only_if_dissatisfied and (case.satisfaction or 5) > 2:
+        raise ValidationError(
+            _("The requester was not dissatisfied: there is nothing to send back for rework.")
+        )
+    for helper in assisting:
+        if not helper.is_active or not _serves(helper, case):
+            raise ValidationError(
+                {
+                    "assisting": _("%(body)s does not serve the place of this case.")
+                    % {"body": helper.name}
+                }
+            )
     if case.accused_body_id and assisting:
         implicated = implicated_body_ids(case.accused_body)
         if any(b.pk in implicated for b in assisting):
@@ -293,9 +310,7 @@ def do_transition(
         case.responsible_body_id,
     ):
         # Open supervision orders follow the case to the body now responsible for it.
-        followed = Supervision.objects.open().filter(
-            case=case, body_id=before["responsible_body"]
-        )
+        followed = Supervision.objects.open().filter(case=case, body_id=before["responsible_body"])
         if moved_orders := followed.update(body_id=case.responsible_body_id):
             after["supervision_orders_readdressed"] = moved_orders
     if target is not None:
@@ -438,6 +453,13 @@ def _recategorised(case, category) -> dict:
     return changes
 
 
+def _serves(body, case) -> bool:
+    """The body's area contains the case's place, or lies within it."""
+    return case.scope_path.startswith(body.region.path) or body.region.path.startswith(
+        case.scope_path
+    )
+
+
 def _reported_on(body) -> str:
     return _("This report is about %(body)s: a report is never routed to the body reported on.") % {
         "body": body.name
@@ -460,9 +482,7 @@ def _check_lead_body(case, body) -> None:
                 )
             }
         )
-    if not case.scope_path.startswith(body.region.path) and not body.region.path.startswith(
-        case.scope_path
-    ):
+    if not _serves(body, case):
         raise ValidationError(
             {"body": _("%(body)s does not serve the place of this case.") % {"body": body.name}}
         )

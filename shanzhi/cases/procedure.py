@@ -89,6 +89,9 @@ class Transition:
     # Running clocks that take the new category's limit when the action changes the
     # category, under the rules in docs/procedures.md ("Re-categorisation").
     relimits: tuple[str, ...] = ()
+    # Only after the requester said they were dissatisfied (a rating of 1 or 2): the
+    # rework (返工) a supervisor agrees to.
+    only_if_dissatisfied: bool = False
     # Who is told (``Audience``); a merge ("case" in needs) also tells the target's
     # requester.
     tells: tuple[str, ...] = ()

@@ -160,6 +160,14 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
                 note,
                 url,
             )
+        for helper in case.assisting_bodies.all():
+            notify(
+                body_people(helper),
+                _("Case to assist for %(body)s: %(subject)s")
+                % {"body": helper.name, "subject": subject},
+                note,
+                url,
+            )
     if Audience.DISPATCH_CENTRE in tells:
         street_or_district = case.street or _district()
         notify(

@@ -232,6 +232,7 @@ TRANSITIONS = (
         note_required=True,
         starts=("handle",),
         rework=True,
+        only_if_dissatisfied=True,
         style="danger",
         tells=(Audience.BODY,),
     ),

@@ -172,3 +172,45 @@ def test_open_supervision_orders_follow_a_redispatched_case(persona):
 
     with pytest.raises(Http404):
         access_case(persona("department"), case.number)
+
+
+def test_assisting_bodies_must_serve_the_place_and_are_told(persona):
+    from shanzhi.core.models import Notification
+
+    case = make(persona)
+    department = Body.objects.get(name="区城市管理局")
+    far = Body.objects.get(name="西岭街道综合行政执法队")  # another street
+    assert not case.scope_path.startswith(far.region.path)
+    with pytest.raises(ValidationError, match="does not serve"):
+        do_transition(
+            case, "dispatch", actor=persona("dispatcher"), body=department, assisting=[far]
+        )
+    near = Body.objects.get(name="东湖街道办事处")
+    before = Notification.objects.filter(recipient=persona("streetstaff")).count()
+    do_transition(case, "dispatch", actor=persona("dispatcher"), body=department, assisting=[near])
+    assert list(case.assisting_bodies.all()) == [near]
+    assert Notification.objects.filter(recipient=persona("streetstaff")).count() > before
+
+
+def test_rework_only_after_a_dissatisfied_rating(persona):
+    from shanzhi.cases.engine import allowed_transitions
+
+    department = Body.objects.get(name="区城市管理局")
+
+    def evaluated(rating):
+        case = make(persona)
+        do_transition(case, "dispatch", actor=persona("dispatcher"), body=department)
+        do_transition(case, "accept", actor=persona("department"))
+        do_transition(case, "start", actor=persona("department"))
+        do_transition(case, "reply", actor=persona("department"), note="已处理")
+        do_transition(case, "return_visit", actor=persona("dispatcher"), satisfaction=rating)
+        return case
+
+    happy = evaluated(5)
+    assert "reopen" not in [t.action for t in allowed_transitions(persona("leader"), happy)]
+    with pytest.raises(ValidationError, match="not dissatisfied"):
+        do_transition(happy, "reopen", actor=persona("leader"), note="再查")
+    unhappy = evaluated(1)
+    assert "reopen" in [t.action for t in allowed_transitions(persona("leader"), unhappy)]
+    do_transition(unhappy, "reopen", actor=persona("leader"), note="诉求人不满意")
+    assert unhappy.state == "in_progress" and unhappy.reopened == 1
