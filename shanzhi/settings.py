@@ -281,6 +281,9 @@ GRID_OVERLAP_TOLERANCE_M2 = float(os.environ.get("SHANZHI_GRID_TOLERANCE_M2", "2
 # Channels every notification goes out on: in-platform always; email and SMS when set.
 NOTIFICATION_CHANNELS = env_list("SHANZHI_NOTIFICATION_CHANNELS", "inapp")
 SMS_BACKEND = os.environ.get("SHANZHI_SMS_BACKEND", "shanzhi.core.notify.LoggingSmsBackend")
+# Tell callers without an account of their case's progress by text message (to the number
+# they gave), through SMS_BACKEND.
+SMS_TO_CALLERS = env_bool("SHANZHI_SMS_TO_CALLERS", True)
 EMAIL_BACKEND = os.environ.get(
     "SHANZHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

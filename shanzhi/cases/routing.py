@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.cases.access import BODY_KIND_REGION_ROLES, implicated_body_ids
 from shanzhi.cases.procedure import Audience
-from shanzhi.core.notify import notify
+from shanzhi.core.notify import notify, notify_phone
 from shanzhi.core.roles import Role
 from shanzhi.duties import routing as catalogue
 from shanzhi.lib import geo
@@ -124,15 +124,29 @@ def _leaders_of(region):
 
 
 def merged_requesters(case):
-    """The cases merged into ``case`` whose requesters have an account (to notify)."""
+    """The cases merged into ``case`` whose requesters can be told (an account, or a
+    phone number given by a caller who did not stay anonymous), other than its own."""
+    from django.db.models import Q
+
     from shanzhi.cases.models import Case
 
-    return (
-        Case.objects.filter(merged_into=case, requester__isnull=False)
-        .exclude(requester_id=case.requester_id)
-        .select_related("requester")
-        .order_by("pk")
+    merged = Case.objects.filter(merged_into=case).filter(
+        Q(requester__isnull=False) | (~Q(requester_phone="") & Q(anonymous=False))
     )
+    if case.requester_id:
+        merged = merged.exclude(requester_id=case.requester_id)
+    elif case.requester_phone:
+        merged = merged.exclude(requester__isnull=True, requester_phone=case.requester_phone)
+    return merged.select_related("requester").order_by("pk")
+
+
+def _tell_requester(case, subject: str, note: str, url: str) -> None:
+    """In the platform for a requester with an account; by text message to the number a
+    caller gave otherwise (nobody is told of an anonymous request)."""
+    if case.requester_id:
+        notify([case.requester], subject, note, url)
+    elif case.requester_phone and not case.anonymous:
+        notify_phone(case.requester_phone, subject, note[:300])
 
 
 def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
@@ -178,18 +192,17 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
             url,
         )
     if Audience.REQUESTER in tells:
-        if case.requester_id:
-            notify(
-                [case.requester],
-                _("Your case %(number)s: %(state)s")
-                % {"number": case.number, "state": case.get_state_display()},
-                note,
-                url,
-            )
+        _tell_requester(
+            case,
+            _("Your case %(number)s: %(state)s")
+            % {"number": case.number, "state": case.get_state_display()},
+            note,
+            url,
+        )
         # Requesters whose duplicates were merged into this case follow it from then on.
         for merged in merged_requesters(case):
-            notify(
-                [merged.requester],
+            _tell_requester(
+                merged,
                 _("Your case %(merged)s, merged into %(number)s: %(state)s")
                 % {
                     "merged": merged.number,
@@ -199,11 +212,11 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
                 note,
                 url,
             )
-    if target is not None and target.requester_id:
-        notify(
-            [target.requester],
+    if target is not None:
+        _tell_requester(
+            target,
             _("Case %(other)s was merged into your case %(number)s")
             % {"other": case.number, "number": target.number},
             note,
-            url,
+            reverse("case_detail", args=[target.number]),
         )

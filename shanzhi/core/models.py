@@ -199,8 +199,10 @@ class Notification(models.Model):
     transaction as the change it reports; delivered afterwards by a background task."""
 
     recipient = models.ForeignKey(
-        "core.User", on_delete=models.CASCADE, related_name="notifications"
+        "core.User", on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
     )
+    # A text message to someone without an account (a caller who gave a phone number).
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
@@ -218,6 +220,13 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False)
+                | (models.Q(channel="sms") & ~models.Q(phone="")),
+                name="notification_has_an_addressee",
+            )
+        ]
 
     def __str__(self):
         return self.subject

@@ -34,6 +34,22 @@ def notify(users, subject: str, body: str = "", url: str = "", channels=None) ->
     return [n.pk for n in created]
 
 
+def notify_phone(phone: str, subject: str, body: str = "") -> int | None:
+    """Queue a text message to a phone number with no account behind it (a caller who
+    gave a number); sent by the SMS gateway after the transaction commits. Returns the
+    outbox id, or ``None`` when texting callers is switched off or there is no number."""
+    phone = (phone or "").strip()
+    if not phone or not settings.SMS_TO_CALLERS:
+        return None
+    message = Notification.objects.create(
+        channel=NotificationChannel.SMS, phone=phone[:20], subject=subject[:200], body=body
+    )
+    from shanzhi.core.tasks import deliver_notifications
+
+    transaction.on_commit(lambda: deliver_notifications.enqueue([message.pk]))
+    return message.pk
+
+
 def notify_in_app(messages) -> int:
     """Queue many in-platform messages at once; ``messages`` yields ``(recipient id,
     subject, body, url)``. Returns how many were written.

@@ -35,7 +35,8 @@ def deliver_notifications(ids: list[int]) -> dict:
             if message.channel == NotificationChannel.EMAIL:
                 send_mail(message.subject, message.body, None, [message.recipient.email])
             elif message.channel == NotificationChannel.SMS:
-                sms_backend().send(message.recipient.phone, f"{message.subject} {message.body}")
+                phone = message.phone or message.recipient.phone
+                sms_backend().send(phone, f"{message.subject} {message.body}".strip())
         except Exception as exc:  # a failed delivery is recorded, not raised
             Notification.objects.filter(pk=message.pk).update(
                 status=NotificationStatus.FAILED, error=str(exc)[:300]
