@@ -175,21 +175,58 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             # The work queues, within an area, with the columns they are filtered by (the
-            # queue views read them from the index alone): a body's (to accept, in
-            # progress), a state's (to dispatch), a category's.
+            # queues read them from the index alone; on PostgreSQL the case id is included,
+            # which SQLite's indexes hold anyway): a body's (to accept, in progress), a
+            # state's (to dispatch), a category's (with the state last: the queues by due
+            # instant keep to the states in which a deadline can run).
             models.Index(
                 fields=["responsible_body", "state", "scope_path", *QUEUE_FILTERS],
+                include=["id"],
                 name="case_body_state_scope",
             ),
             models.Index(fields=["procedure", "state", "created"]),
             models.Index(fields=["scope_path", "state"]),
-            models.Index(fields=["state", "scope_path", *QUEUE_FILTERS], name="case_state_scope"),
-            # (with the state last: the queues by due instant keep to the states in
-            # which a deadline can run)
+            models.Index(
+                fields=["state", "scope_path", *QUEUE_FILTERS],
+                include=["id"],
+                name="case_state_scope",
+            ),
             models.Index(
                 fields=["category", "scope_path", "procedure", "urgency", "state"],
+                include=["id"],
                 name="case_category_scope",
             ),
+            # Duplicate detection (cases/duplicates.py): the recent cases of the grids near
+            # a point, and of a category class anywhere, with every column its filters
+            # read, the visibility's included (rows are read for the chosen few only);
+            # and a caller's earlier cases by phone.
+            models.Index(
+                fields=[
+                    "grid",
+                    "category",
+                    "created",
+                    "state",
+                    "lat",
+                    "lon",
+                    "street",
+                    "scope_path",
+                    "responsible_body",
+                ],
+                name="case_similar_grid",
+            ),
+            models.Index(
+                fields=[
+                    "category",
+                    "created",
+                    "state",
+                    "street",
+                    "grid",
+                    "scope_path",
+                    "responsible_body",
+                ],
+                name="case_similar_category",
+            ),
+            models.Index(fields=["requester_phone", "created"], name="case_requester_phone"),
         ]
 
     def __str__(self):

@@ -21,10 +21,11 @@ with no deadline running follow, by number):
   queue. A first pass reads each case's row, for the first ``FIRST_PASS`` clocks (or
   ``FIRST_PASS_PER_ROW`` for each row up to the page's end): enough when the queue's
   cases lie close together in due order, as a district's or a street's do. If the page
-  is not full by then, the walk goes on testing against the list of the queue's ids,
-  read once from an index (up to ``CAP`` of them; beyond that, case by case again:
-  the queue then holds a good share of all cases). The work grows with the page asked
-  for and, at worst, with the queue's cases and the running clocks in range.
+  is not full by then, on SQLite the walk goes on testing against the list of the
+  queue's ids, read once from an index (up to ``CAP`` of them; beyond that, case by
+  case again: the queue then holds a good share of all cases); PostgreSQL joins the
+  queue's cases to their running clocks by hashing, and sorts. The work grows with the
+  page asked for and, at worst, with the queue's cases and the running clocks in range.
 
 In order of number (the primary key, which grows with time) a queue of at most
 ``SORTED`` cases is sorted; a bigger one is read along the primary key in growing steps.
@@ -151,7 +152,7 @@ def deadlines():
 
 def next_due():
     """A case's next due instant: the earliest of its running deadline clocks."""
-    running = deadlines().filter(case_id=OuterRef("pk")).order_by("due_at", "pk")
+    running = deadlines().filter(case_id=OuterRef("pk")).order_by("due_at")
     return Subquery(running.values("due_at")[:1])
 
 
@@ -261,8 +262,8 @@ def _in_range(rows: QuerySet, field: str, due_range) -> QuerySet:
 
 def _by_case(members, due_range) -> QuerySet:
     """Each of ``members`` with its next due instant (``next_due``), in ``due_range``,
-    read case by case from the index of a case's running clocks (``clock_open_case_due``):
-    for a few thousand cases."""
+    from their running clocks: on SQLite read case by case from the index of a case's
+    running clocks (``clock_open_case_due``), for a few thousand cases."""
     lo, hi = due_range or (None, None)
     clocks = deadlines().filter(case_id__in=members.values("pk"))
     if hi is not None:  # the earliest clock is before ``hi`` if any is
@@ -288,16 +289,15 @@ def _walk(members, due_range, listed: bool) -> QuerySet:
     each clock's case: against the list of the members' ids when ``listed`` (read once
     from an index), else case by case (a read of the case's row)."""
     running = _in_range(deadlines(), "due_at", due_range)
-    first = deadlines().filter(case_id=OuterRef("case_id")).order_by("due_at", "pk")
-    if not listed:
-        member = Exists(members.filter(pk=OuterRef("case_id")))
-    elif connection.vendor == "sqlite":
+    # In the order of the index of a case's running clocks (ties: by name, then key).
+    first = deadlines().filter(case_id=OuterRef("case_id")).order_by("due_at", "name", "pk")
+    if listed:  # on SQLite (see _timed)
         # "+ 0": a list to test against, not one to start from (SQLite would otherwise
         # look up every case of the list and sort them all).
         running = running.alias(member=F("case_id") + 0)
         member = Q(member__in=members.values("pk"))
     else:
-        member = Q(case_id__in=members.values("pk"))
+        member = Exists(members.filter(pk=OuterRef("case_id")))
     return running.filter(member, pk=Subquery(first.values("pk")[:1]))
 
 
@@ -324,18 +324,28 @@ def _timed(members, due_range, offset: int, limit: int, descending: bool):
     edge = clocks.values_list("due_at", "case_id")[first : first + 1].first()
     if edge is None:  # no more clocks than that in range
         return _page(rows, order, offset, limit), rows
-    # Up to the edge clock, not including it; "due_at" bounded on its own too, so that
-    # the walk stops there.
+    # Up to the edge clock, not including it. The edge is in range, so its due instant
+    # replaces the range's bound on that side: one bound, for the walk to stop there.
     due, case = edge
+    lo, hi = due_range or (None, None)
     if descending:
-        within = Q(due_at__gte=due) & (Q(due_at__gt=due) | Q(case_id__gt=case))
+        near = _walk(members, (None, hi), listed=False).filter(
+            Q(due_at__gt=due) | Q(due_at=due, case_id__gt=case), due_at__gte=due
+        )
     else:
-        within = Q(due_at__lte=due) & (Q(due_at__lt=due) | Q(case_id__lt=case))
-    ids = _page(rows.filter(within), order, offset, limit)
+        near = _walk(members, (lo, None), listed=False).filter(
+            Q(due_at__lt=due) | Q(due_at=due, case_id__lt=case), due_at__lte=due
+        )
+    ids = _page(near, order, offset, limit)
     if len(ids) == limit:
         return ids, rows
-    # Sparse among the clocks: the walk goes on testing against the list of their ids,
-    # unless they are too many to list (then they are a good share of all cases).
+    # Sparse among the clocks. PostgreSQL joins the cases to their clocks by hashing
+    # them; SQLite, which joins by looking rows up, walks on and tests against the list
+    # of the cases' ids, unless they are too many to list (then they are a good share
+    # of all cases).
+    if connection.vendor != "sqlite":
+        rows = _by_case(members, due_range)
+        return _page(rows, _order("next_due", descending), offset, limit), rows
     if _count(members, CAP + 1) <= CAP:
         rows = _walk(members, due_range, listed=True)
     return _page(rows, order, offset, limit), rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shanzhi.cases import bulk, files, oversight, reveal, views
+from shanzhi.cases import bulk, files, oversight, reveal, similar, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("bulk/", bulk.bulk, name="case_bulk"),
     path("extensions/", oversight.extension_requests, name="case_extensions"),
     path("supervision/", oversight.supervision_orders, name="case_supervision_orders"),
+    path("similar/", similar.similar, name="case_similar"),
     path("<str:number>/", views.detail, name="case_detail"),
     path("<str:number>/act/<str:action>/", views.act, name="case_act"),
     path("<str:number>/supervise/", views.supervise, name="case_supervise"),

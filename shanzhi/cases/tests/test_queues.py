@@ -85,6 +85,7 @@ DUE_STRATEGIES = {
     "sorted": (10**9, 10**9, 2000, 4, 10**5),
     "by case": (-1, 10**9, 2000, 4, 10**5),
     "first pass": (-1, -1, 10**9, 4, 10**5),
+    "short first pass, maybe the list": (-1, -1, 60, 0, 10**9),
     "cut first pass, then the list": (-1, -1, 9, 0, 10**9),
     "no first pass, the list": (-1, -1, 0, 0, 10**9),
     "no first pass, case by case": (-1, -1, 0, 0, -1),
