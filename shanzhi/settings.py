@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "shanzhi.cases",
     "shanzhi.demo",
     "shanzhi.portal",
+    "ninja",
+    "shanzhi.api",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +297,13 @@ CASE_MAX_ATTACHMENT_BYTES = int(os.environ.get("SHANZHI_CASE_MAX_ATTACHMENT_MB",
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # When a clock runs out, notify the leaders one level above the responsible body.
 ESCALATE_OVERDUE = env_bool("SHANZHI_ESCALATE_OVERDUE", True)
+
+# --- Machine interfaces (JSON API under /api/v1/, docs/api.md) ------------------------
+# Requests per minute an integration may make unless its own limit says otherwise;
+# counted per token in a fixed one-minute window kept in the database.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SHANZHI_API_RATE_LIMIT", "120"))
+# The longest case description the API takes (Open311 GeoReport v2 caps it at 4,000).
+API_DESCRIPTION_MAX_CHARS = 4000
 
 # --- Working-day calendar -----------------------------------------------------------
 # Office hours for clocks counted in working hours, as HH:MM-HH:MM periods.

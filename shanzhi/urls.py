@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from shanzhi.api.api import api as api_v1
 from shanzhi.core.forms import LoginForm
 
 admin.site.site_header = _("Shanzhi administration")
@@ -24,6 +25,7 @@ urlpatterns = [
     path("org/", include("shanzhi.org.urls")),
     path("duties/", include("shanzhi.duties.urls")),
     path("cases/", include("shanzhi.cases.urls")),
+    path("api/v1/", api_v1.urls),
     path("", include("shanzhi.portal.urls")),
 ]
 
