@@ -11,11 +11,29 @@ from django.views.decorators.http import require_POST
 
 from shanzhi.cases.engine import TransitionConflict, do_transition
 from shanzhi.cases.models import Case
+from shanzhi.cases.procedure import all_procedures
 
-# Actions that need no input beyond an optional note, or whose input the case carries
-# ("dispatch as proposed" uses the body the dispatch catalogue proposed).
-BULK_ACTIONS = {"accept", "start", "close", "register", "verify", "dispatch_as_proposed"}
 MAX_CASES = 100
+AS_PROPOSED = "_as_proposed"
+
+
+def bulk_actions() -> dict[str, str]:
+    """The bulk actions the procedures declare (``Transition.bulk``), key → label. A step
+    that takes a body is offered "as proposed": to the body the dispatch catalogue
+    proposed for each case."""
+    actions = {}
+    for procedure in all_procedures():
+        for t in procedure.transitions:
+            if not t.bulk:
+                continue
+            if "body" in t.needs:
+                actions.setdefault(
+                    t.action + AS_PROPOSED,
+                    _("%(action)s to the proposed body") % {"action": t.label},
+                )
+            else:
+                actions.setdefault(t.action, str(t.label))
+    return actions
 
 
 @require_POST
@@ -26,17 +44,22 @@ def bulk(request):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
-    if action not in BULK_ACTIONS or not numbers:
+    if action not in bulk_actions() or not numbers:
         messages.error(request, _("Choose cases and an action."))
         return redirect(back or "case_queue")
     done, failed = 0, []
     cases = Case.objects.visible_to(request.user).filter(number__in=numbers).distinct()
     for case in cases.select_related("category", "routed_body", "responsible_body__region"):
         try:
-            if action == "dispatch_as_proposed":
+            if action.endswith(AS_PROPOSED):
                 if case.routed_body is None:
                     raise ValidationError(_("no proposed body"))
-                do_transition(case, "dispatch", actor=request.user, body=case.routed_body)
+                do_transition(
+                    case,
+                    action.removesuffix(AS_PROPOSED),
+                    actor=request.user,
+                    body=case.routed_body,
+                )
             else:
                 do_transition(case, action, actor=request.user)
             done += 1

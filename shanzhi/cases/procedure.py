@@ -89,6 +89,9 @@ class Transition:
     # Running clocks that take the new category's limit when the action changes the
     # category, under the rules in docs/procedures.md ("Re-categorisation").
     relimits: tuple[str, ...] = ()
+    # Offered as a bulk action on the work queue (cases/bulk.py): only for steps that take
+    # no input but an optional note — or a body, which is then the one proposed.
+    bulk: bool = False
     # Only after the requester said they were dissatisfied (a rating of 1 or 2): the
     # rework (返工) a supervisor agrees to.
     only_if_dissatisfied: bool = False
@@ -144,6 +147,10 @@ class Procedure:
                 assert party in Party.ALL, f"{self.key}.{t.action}: unknown party {party}"
             for need in t.needs:
                 assert need in NEEDS, f"{self.key}.{t.action}: unknown input {need}"
+            if t.bulk:
+                assert not t.note_required and set(t.needs) <= {"body"}, (
+                    f"{self.key}.{t.action}: a bulk action takes no input"
+                )
             for audience in t.tells:
                 assert audience in Audience.ALL, f"{self.key}.{t.action}: unknown audience"
             assert t.extension_step in EXTENSION_STEPS, f"{self.key}.{t.action}: bad step"

@@ -70,6 +70,7 @@ TRANSITIONS = (
         (G, D),
         stops=("verify",),
         starts=("register",),
+        bulk=True,
     ),
     Transition(
         "void",
@@ -90,6 +91,7 @@ TRANSITIONS = (
         (D,),
         stops=("register",),
         starts=("dispatch",),
+        bulk=True,
     ),
     Transition(
         "dispatch",
@@ -101,6 +103,7 @@ TRANSITIONS = (
         stops=("dispatch",),
         starts=("handle",),
         tells=(Audience.BODY,),
+        bulk=True,
     ),
     Transition(
         "redispatch",
@@ -190,7 +193,13 @@ TRANSITIONS = (
         tells=(Audience.BODY,),
     ),
     Transition(
-        "close", _("Close (结案)"), ("checked",), "closed", (D,), tells=(Audience.REQUESTER,)
+        "close",
+        _("Close (结案)"),
+        ("checked",),
+        "closed",
+        (D,),
+        tells=(Audience.REQUESTER,),
+        bulk=True,
     ),
     Transition(
         "merge",

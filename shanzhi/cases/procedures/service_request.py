@@ -91,6 +91,7 @@ TRANSITIONS = (
         stops=("dispatch",),
         starts=("objection", "handle"),
         tells=(Audience.BODY,),
+        bulk=True,
     ),
     Transition(
         "object",
@@ -132,8 +133,10 @@ TRANSITIONS = (
         stops=("review",),
         resumes=("handle",),
     ),
-    Transition("accept", _("Accept"), ("dispatched",), "accepted", (H,), stops=("objection",)),
-    Transition("start", _("Start handling"), ("accepted",), "in_progress", (H,)),
+    Transition(
+        "accept", _("Accept"), ("dispatched",), "accepted", (H,), stops=("objection",), bulk=True
+    ),
+    Transition("start", _("Start handling"), ("accepted",), "in_progress", (H,), bulk=True),
     Transition(
         "suspend",
         _("Suspend (缓办)"),
@@ -236,7 +239,15 @@ TRANSITIONS = (
         style="danger",
         tells=(Audience.BODY,),
     ),
-    Transition("close", _("Close"), ("evaluated",), "closed", (D, S), tells=(Audience.REQUESTER,)),
+    Transition(
+        "close",
+        _("Close"),
+        ("evaluated",),
+        "closed",
+        (D, S),
+        tells=(Audience.REQUESTER,),
+        bulk=True,
+    ),
     Transition(
         "merge",
         _("Merge into another case (并单)"),
