@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shanzhi.portal import inbox, views
+from shanzhi.portal import inbox, public, track, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path("grids/<str:code>/", views.grid_detail, name="grid_detail"),
     path("directory/", views.directory, name="directory"),
     path("directory/<int:pk>/", views.body_detail, name="body_detail"),
+    path("track/", track.track, name="track"),
+    path("track/<str:number>/", track.track_case, name="track_case"),
+    path("track/<str:number>/rate/", track.track_rate, name="track_rate"),
+    path("my-cases/", track.my_cases, name="my_cases"),
+    path("public/cases/", public.public_list, name="public_cases"),
+    path("public/cases.geojson", public.public_map, name="public_cases_map"),
 ]
