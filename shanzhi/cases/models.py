@@ -227,6 +227,8 @@ class Case(models.Model):
                 name="case_similar_category",
             ),
             models.Index(fields=["requester_phone", "created"], name="case_requester_phone"),
+            # Other systems read what changed since their last visit (api: updated_since).
+            models.Index(fields=["updated", "id"], name="case_updated"),
         ]
 
     def __str__(self):
