@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "shanzhi.portal",
     "ninja",
     "shanzhi.api",
+    "shanzhi.open311",
 ]
 
 MIDDLEWARE = [
