@@ -60,9 +60,12 @@ bench: install
 	@$(PY) bench/intake.py
 	@$(PY) bench/queues.py --cases 100000
 	@$(PY) bench/sweep.py
+	@$(PY) bench/open311.py
+	@$(PY) bench/duplicates.py --cases 100000
 
 bench-large: install
 	@$(PY) bench/queues.py --cases 1000000
+	@$(PY) bench/duplicates.py --cases 1000000
 
 messages: install
 	@$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i node_modules -i .venv -i var
