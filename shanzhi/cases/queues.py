@@ -18,14 +18,15 @@ with no deadline running follow, by number):
   clocks (``clock_open_case_due``), and sorted.
 - Beyond that the index of running clocks (``clock_open_due``) is walked in due order,
   each case once at its earliest clock, and each clock's case tested against the
-  queue. A first pass reads each case's row, for the first ``FIRST_PASS`` clocks (or
-  ``FIRST_PASS_PER_ROW`` for each row up to the page's end): enough when the queue's
-  cases lie close together in due order, as a district's or a street's do. If the page
-  is not full by then, on SQLite the walk goes on testing against the list of the
-  queue's ids, read once from an index (up to ``CAP`` of them; beyond that, case by
-  case again: the queue then holds a good share of all cases); PostgreSQL joins the
-  queue's cases to their running clocks by hashing, and sorts. The work grows with the
-  page asked for and, at worst, with the queue's cases and the running clocks in range.
+  queue. A first pass covers the first ``FIRST_PASS`` clocks (or ``FIRST_PASS_PER_ROW``
+  for each row up to the page's end), testing each clock's case by reading its row:
+  enough when the queue's cases lie close together in due order, as a district's or a
+  street's do. If the page is not full by then, on SQLite the walk goes on testing
+  against the list of the queue's ids, read once from an index (up to ``CAP`` of them;
+  beyond that, case by case again: the queue then holds a good share of all cases);
+  PostgreSQL joins the queue's cases to their running clocks by hashing, and sorts.
+  The work grows with the page asked for and, at worst, with the queue's cases and the
+  running clocks in range.
 
 In order of number (the primary key, which grows with time) a queue of at most
 ``SORTED`` cases is sorted; a bigger one is read along the primary key in growing steps.
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -68,9 +70,10 @@ PAGE_SIZE = 30
 MAX_PAGE = 1_000_000  # beyond any queue; keeps offsets within what databases take
 SORTED = 10_000  # a queue up to this size is sorted as it is
 BY_CASE = 10_000  # cases with a deadline up to this many are read case by case
-FIRST_PASS = 2_000  # running clocks walked at least, testing each case, before …
-FIRST_PASS_PER_ROW = 4  # … (or as many for each row up to the page's end)
-CAP = 100_000  # … the queue's ids are listed, up to this many
+FIRST_PASS = 2_000  # running clocks read at least in a first pass …
+FIRST_PASS_PER_ROW = 4  # … or as many for each row up to the page's end …
+FIRST_PASS_MAX = 20_000  # … up to this many
+CAP = 100_000  # the queue's ids listed to test walked clocks against, up to this many
 LIST_MAX = 2_000  # case ids written into a query as literals
 ORDERS = ("due", "-due", "created", "-created")
 FILTERS = ("procedure", "state", "category", "urgency", "q")
@@ -291,7 +294,7 @@ def _walk(members, due_range, listed: bool) -> QuerySet:
     running = _in_range(deadlines(), "due_at", due_range)
     # In the order of the index of a case's running clocks (ties: by name, then key).
     first = deadlines().filter(case_id=OuterRef("case_id")).order_by("due_at", "name", "pk")
-    if listed:  # on SQLite (see _timed)
+    if listed:  # SQLite only (see _timed)
         # "+ 0": a list to test against, not one to start from (SQLite would otherwise
         # look up every case of the list and sort them all).
         running = running.alias(member=F("case_id") + 0)
@@ -309,21 +312,15 @@ def _order(due: str, descending: bool) -> tuple[str, str]:
     return (f"-{due}", "-case_id") if descending else (due, "case_id")
 
 
-def _timed(members, due_range, offset: int, limit: int, descending: bool):
-    """Ids of ``members`` ``offset`` … ``offset + limit`` by next due instant, among those
-    with a deadline running in ``due_range``; and the query that found them."""
-    if _count(members, BY_CASE + 1) <= BY_CASE:
-        rows = _by_case(members, due_range)
-        return _page(rows, _order("next_due", descending), offset, limit), rows
+def _first_walk(members, due_range, offset: int, limit: int, descending: bool, first: int):
+    """On SQLite: the page, if the walk finds it among the first ``first`` clocks in
+    range, with how many cases it found counted up to ``offset``; else None."""
     order = _order("due_at", descending)
     rows = _walk(members, due_range, listed=False)
-    # A first pass tests the first clocks case by case: enough when the queue's cases
-    # are close together in due order, as the district's and a street's are.
     clocks = _in_range(deadlines(), "due_at", due_range).order_by(*order)
-    first = max(FIRST_PASS, FIRST_PASS_PER_ROW * (offset + limit))
     edge = clocks.values_list("due_at", "case_id")[first : first + 1].first()
-    if edge is None:  # no more clocks than that in range
-        return _page(rows, order, offset, limit), rows
+    if edge is None:  # no more clocks than that in range: the walk is whole
+        return _page(rows, order, offset, limit), lambda: rows.order_by()[:offset].count()
     # Up to the edge clock, not including it. The edge is in range, so its due instant
     # replaces the range's bound on that side: one bound, for the walk to stop there.
     due, case = edge
@@ -337,18 +334,67 @@ def _timed(members, due_range, offset: int, limit: int, descending: bool):
             Q(due_at__lt=due) | Q(due_at=due, case_id__lt=case), due_at__lte=due
         )
     ids = _page(near, order, offset, limit)
-    if len(ids) == limit:
-        return ids, rows
-    # Sparse among the clocks. PostgreSQL joins the cases to their clocks by hashing
-    # them; SQLite, which joins by looking rows up, walks on and tests against the list
-    # of the cases' ids, unless they are too many to list (then they are a good share
-    # of all cases).
-    if connection.vendor != "sqlite":
+    return (ids, lambda: offset) if len(ids) == limit else None
+
+
+def _first_window(members, due_range, offset: int, limit: int, first: int):
+    """On PostgreSQL, in ascending order: the page, if it is found among the first
+    ``first`` clocks in range, read in growing steps, with how many cases were found
+    counted up to ``offset``; else None. (Its planner, which thinks a queue's cases few,
+    would join them to their clocks rather than stop early.) A case's earliest clock
+    comes first, so each case counts where it first appears, unless it has a clock
+    before the range (then it is not in the queue)."""
+    end = offset + limit
+    clocks = _in_range(deadlines(), "due_at", due_range).order_by("due_at", "case_id")
+    clocks = clocks.values_list("case_id", flat=True)
+    lo = (due_range or (None, None))[0]
+    seen: dict[int, None] = {}
+    found: list[int] = []
+    done, step = 0, 2 * end
+    while done < first:
+        step = min(step, first - done)
+        part = list(clocks[done : done + step])
+        done += len(part)
+        new = [pk for pk in dict.fromkeys(part) if pk not in seen]
+        seen.update(dict.fromkeys(new))
+        kept = set(members.filter(pk__in=new).values_list("pk", flat=True))
+        if lo is not None and kept:
+            earlier = deadlines().filter(case_id__in=kept, due_at__lt=lo)
+            kept -= set(earlier.values_list("case_id", flat=True))
+        found += [pk for pk in new if pk in kept]
+        if len(found) >= end or len(part) < step:
+            return found[offset:end], partial(min, len(found), offset)
+        step *= 4
+    return None
+
+
+def _timed(members, due_range, offset: int, limit: int, descending: bool):
+    """Ids of ``members`` ``offset`` … ``offset + limit`` by next due instant, among those
+    with a deadline running in ``due_range``; and how many of those there are, counted
+    up to ``offset`` (a function: it is needed only when the page is not full)."""
+    if _count(members, BY_CASE + 1) <= BY_CASE:
         rows = _by_case(members, due_range)
-        return _page(rows, _order("next_due", descending), offset, limit), rows
-    if _count(members, CAP + 1) <= CAP:
-        rows = _walk(members, due_range, listed=True)
-    return _page(rows, order, offset, limit), rows
+        ids = _page(rows, _order("next_due", descending), offset, limit)
+        return ids, lambda: rows.order_by()[:offset].count()
+    # A first pass over the first clocks in due order: enough when the queue's cases are
+    # close together in due order, as the district's and a street's are.
+    first = min(max(FIRST_PASS, FIRST_PASS_PER_ROW * (offset + limit)), FIRST_PASS_MAX)
+    if connection.vendor == "sqlite":
+        page = _first_walk(members, due_range, offset, limit, descending, first)
+    else:
+        page = None if descending else _first_window(members, due_range, offset, limit, first)
+    if page is not None:
+        return page
+    # Sparse among the clocks. PostgreSQL joins the cases to their clocks by hashing
+    # them; SQLite, which joins by looking rows up, walks the clocks in due order and
+    # tests each case against the list of the cases' ids, or reads its row when they
+    # are too many to list (then they are a good share of all cases).
+    if connection.vendor != "sqlite":
+        rows, order = _by_case(members, due_range), _order("next_due", descending)
+    else:
+        listed = _count(members, CAP + 1) <= CAP
+        rows, order = _walk(members, due_range, listed), _order("due_at", descending)
+    return _page(rows, order, offset, limit), lambda: rows.order_by()[:offset].count()
 
 
 def by_due(cases, due_range, offset: int, limit: int, descending: bool) -> list[int]:
@@ -359,11 +405,11 @@ def by_due(cases, due_range, offset: int, limit: int, descending: bool) -> list[
         return _sorted(cases, due_range, offset, limit, descending)
     # A case with a deadline running is in one of these states.
     members = cases.filter(state__in=sorted(deadline_states()))
-    ids, running = _timed(members, due_range, offset, limit, descending)
+    ids, counted = _timed(members, due_range, offset, limit, descending)
     if len(ids) == limit or due_range is not None:
         return ids
     # The running clocks are used up: the cases without one follow, by number.
-    timed = offset + len(ids) if ids else running.order_by()[:offset].count()
+    timed = offset + len(ids) if ids else counted()
     idle = cases.exclude(Exists(deadlines().filter(case_id=OuterRef("pk"))))
     start = offset + len(ids) - timed
     rest = idle.order_by("-pk" if descending else "pk").values_list("pk", flat=True)

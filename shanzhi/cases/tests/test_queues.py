@@ -320,3 +320,34 @@ def test_near_and_overdue_split_at_now(generated, persona):
     late_ids = set(queues.by_due(overdue, late, 0, 10**4, False))
     soon_ids = set(queues.by_due(near, soon, 0, 10**4, False))
     assert late_ids and soon_ids and not late_ids & soon_ids
+
+
+def test_a_case_is_placed_by_its_earliest_deadline(generated, persona, monkeypatch):
+    """A case with one deadline run out and another due soon is overdue, not near due,
+    and sorts by the one run out, whichever way the page is read."""
+    now = generated
+    user = persona("leader")
+    case = Case.objects.filter(state="in_progress").order_by("pk").first()
+    clock = case.clocks.get(stopped_at__isnull=True, paused_at__isnull=True)
+    clock.due_at = now + HOUR
+    clock.save()
+    late = Clock.objects.create(
+        case=case,
+        name=clock.name,
+        started_at=now - 48 * HOUR,
+        duration=1,
+        unit=clock.unit,
+        due_at=now - 30 * 24 * HOUR,
+    )
+    for name, settings in DUE_STRATEGIES.items():
+        force(monkeypatch, *settings)
+        near, soon = queues.queue_cases(user, "near", now)
+        overdue, past = queues.queue_cases(user, "overdue", now)
+        assert case.pk not in queues.by_due(near, soon, 0, 10**4, False), name
+        assert case.pk not in queues.by_due(near, soon, 0, 10**4, True), name
+        ranked = queues.by_due(overdue, past, 0, 10**4, False)
+        # … placed by its earliest deadline.
+        dues = next_due_of_all()
+        assert dues[case.pk] == late.due_at
+        want = in_due_order(expected(user, "overdue", now, dues), dues, False)
+        assert ranked == want, name
