@@ -17,6 +17,7 @@ from shanzhi.cases.access import (
     only_follows,
     parties_of,
 )
+from shanzhi.cases.bulk import bulk_actions
 from shanzhi.cases.engine import (
     Intake,
     TransitionConflict,
@@ -68,8 +69,12 @@ def queue(request):
     except ValueError:
         number = 1
     page = queues.read_page(request.user, key, filters, order, number, now)
+    # The lights follow the one rule of the case page (clocks.light): each case's running
+    # deadline that falls due first, read for the page in one query.
+    deadlines = clock_ops.next_deadlines([case.pk for case in page.object_list])
+    calendar = current_calendar()
     for case in page.object_list:
-        case.light = _light(case.next_due, now)
+        case.light = clock_ops.light(deadlines.get(case.pk), now, calendar)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -81,19 +86,10 @@ def queue(request):
         "query": query.urlencode(),
         "procedures": all_procedures(),
         "categories": MatterCategory.objects.filter(parent__isnull=True, is_active=True),
+        "bulk_actions": bulk_actions().items(),
     }
     template = "cases/queue_rows.html" if request.headers.get("HX-Request") else "cases/queue.html"
     return render(request, template, context)
-
-
-def _light(due, now) -> str:
-    if due is None:
-        return ""
-    if due < now:
-        return "red"
-    if due - now < timezone.timedelta(hours=24):
-        return "yellow"
-    return "green"
 
 
 @require_safe
