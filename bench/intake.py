@@ -281,6 +281,41 @@ def run_clients(clients: list[Client], one_request, duration: float, cap: int) -
     return result
 
 
+def warm_up(clients: list[Client], endpoints: dict, seconds: float) -> None:
+    for one_request in endpoints.values():
+        run_clients(clients, one_request, seconds, MAX_REQUESTS)
+
+
+def interleave(clients: list[Client], endpoints: dict, duration: float, rounds: int) -> dict:
+    """Each endpoint for ``duration`` seconds in all, cut in ``rounds`` slices taken in
+    turns (the order flips each round), so that background load hits them alike."""
+    results = {name: Result() for name in endpoints}
+    names = list(endpoints)
+    for n in range(rounds):
+        for name in names[n % 2 :] + names[: n % 2]:
+            part = run_clients(clients, endpoints[name], duration / rounds, MAX_REQUESTS)
+            results[name].add(part)
+    return results
+
+
+def print_results(rows: list[tuple[str, Result]]) -> None:
+    width = max(34, *(len(label) + 2 for label, _r in rows))
+    header = f"{'endpoint':<{width}}" + "".join(
+        f"{name:>{w}}" for name, w in (("requests", 9), ("req/s", 9), ("p50 ms", 9), ("p99 ms", 9))
+    )
+    header += f"{'errors':>8}"
+    print()
+    print(header)
+    print("-" * len(header))
+    for label, r in rows:
+        print(
+            f"{label:<{width}}{r.ok + r.errors:>9}{r.rate:>9.1f}{r.percentile(50):>9.1f}"
+            f"{r.percentile(99):>9.1f}{r.errors:>8}"
+        )
+        if r.first_error:
+            print(f"  first error: {r.first_error}")
+
+
 def machine_line() -> str:
     return f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
 
@@ -349,7 +384,6 @@ def main() -> int:
     args = parser.parse_args()
     began = time.monotonic()
     var_dir = Path(tempfile.mkdtemp(prefix="shanzhi-bench-intake-"))
-    results = {"intake": Result(), "bare": Result()}
     try:
         print(f"Starting `make serve` in {var_dir}", flush=True)
         with Server(var_dir, var_dir / "server.log") as server:
@@ -369,15 +403,10 @@ def main() -> int:
                 return status == 201, f"bare: HTTP {status}"
 
             endpoints = {"intake": intake, "bare": bare}
-            for fn in endpoints.values():
-                run_clients(clients, fn, args.warmup, MAX_REQUESTS)
+            warm_up(clients, endpoints, args.warmup)
             counts_before = django_json(var_dir, COUNT_CODE)
             load_before = machine_line()
-            slice_s = args.duration / args.rounds
-            names = list(endpoints)
-            for n in range(args.rounds):
-                for name in names[n % 2 :] + names[: n % 2]:
-                    results[name].add(run_clients(clients, endpoints[name], slice_s, MAX_REQUESTS))
+            results = interleave(clients, endpoints, args.duration, args.rounds)
             for client in clients:
                 client.close()
             counts_after = django_json(var_dir, COUNT_CODE)
@@ -394,20 +423,7 @@ def main() -> int:
         f"`make serve` (granian, one worker per core) on SQLite.\n"
         f"Before: {load_before}; after: {load_after}."
     )
-    header = f"{'endpoint':<34}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-    print()
-    print(header)
-    print("-" * len(header))
-    for label, r in (
-        ("bare insert (baseline)", bare_r),
-        ("full intake /cases/new/", intake_r),
-    ):
-        print(
-            f"{label:<34}{r.ok + r.errors:>9}{r.rate:>9.1f}{r.percentile(50):>9.1f}"
-            f"{r.percentile(99):>9.1f}{r.errors:>8}"
-        )
-        if r.first_error:
-            print(f"  first error: {r.first_error}")
+    print_results([("bare insert (baseline)", bare_r), ("full intake /cases/new/", intake_r)])
     ratio = intake_r.rate / bare_r.rate if bare_r.rate else math.nan
     p99_ratio = intake_r.percentile(99) / bare_r.percentile(99)
     print(f"\nintake / bare throughput: {ratio:.2f}×   p99: {p99_ratio:.1f}× the bare view's")

@@ -40,15 +40,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from intake import (
     ISSUES,
-    MAX_REQUESTS,
     PLACES,
     Client,
-    Result,
     Server,
     django_json,
+    interleave,
     machine_line,
     manage,
-    run_clients,
+    print_results,
+    warm_up,
 )
 
 FIXTURE_CODE = """
@@ -156,7 +156,6 @@ def main() -> int:
     args = parser.parse_args()
     began = time.monotonic()
     var_dir = Path(tempfile.mkdtemp(prefix="shanzhi-bench-open311-"))
-    results = {"open311": Result(), "api": Result()}
     try:
         print(f"Starting `make serve` in {var_dir}", flush=True)
         with Server(var_dir, var_dir / "server.log") as server:
@@ -188,15 +187,10 @@ def main() -> int:
                 return status == 201, f"api: HTTP {status} {data[:200]!r}"
 
             endpoints = {"open311": open311, "api": api}
-            for fn in endpoints.values():
-                run_clients(clients, fn, args.warmup, MAX_REQUESTS)
+            warm_up(clients, endpoints, args.warmup)
             counts_before = django_json(var_dir, COUNT_CODE)
             load_before = machine_line()
-            slice_s = args.duration / args.rounds
-            names = list(endpoints)
-            for n in range(args.rounds):
-                for name in names[n % 2 :] + names[: n % 2]:
-                    results[name].add(run_clients(clients, endpoints[name], slice_s, MAX_REQUESTS))
+            results = interleave(clients, endpoints, args.duration, args.rounds)
             for client in clients:
                 client.close()
             counts_after = django_json(var_dir, COUNT_CODE)
@@ -212,20 +206,12 @@ def main() -> int:
         f"endpoint in {args.rounds} interleaved slices; server: `make serve` (granian, one "
         f"worker per core) on SQLite.\nBefore: {load_before}; after: {load_after}."
     )
-    header = f"{'endpoint':<38}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-    print()
-    print(header)
-    print("-" * len(header))
-    for label, r in (
-        ("JSON API POST /api/v1/cases (baseline)", api_r),
-        ("Open311 POST /open311/v2/requests", open311_r),
-    ):
-        print(
-            f"{label:<38}{r.ok + r.errors:>9}{r.rate:>9.1f}{r.percentile(50):>9.1f}"
-            f"{r.percentile(99):>9.1f}{r.errors:>8}"
-        )
-        if r.first_error:
-            print(f"  first error: {r.first_error}")
+    print_results(
+        [
+            ("JSON API POST /api/v1/cases (baseline)", api_r),
+            ("Open311 POST /open311/v2/requests", open311_r),
+        ]
+    )
     ratio = open311_r.rate / api_r.rate if api_r.rate else math.nan
     p50_ratio = open311_r.percentile(50) / api_r.percentile(50)
     print(f"\nOpen311 / JSON API throughput: {ratio:.2f}×   p50: {p50_ratio:.2f}× the API's")
