@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "shanzhi.cases",
     "shanzhi.demo",
     "shanzhi.portal",
+    "shanzhi.patrol",
     "ninja",
     "shanzhi.api",
     "shanzhi.open311",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("org/", include("shanzhi.org.urls")),
     path("duties/", include("shanzhi.duties.urls")),
     path("cases/", include("shanzhi.cases.urls")),
+    path("patrol/", include("shanzhi.patrol.urls")),
     path("api/v1/", api_v1.urls),
     path("open311/v2/", include("shanzhi.open311.urls")),
     path("", include("shanzhi.portal.urls")),
