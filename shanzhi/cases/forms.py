@@ -125,11 +125,34 @@ class IntakeForm(BootstrapForm):
         return data
 
 
+class CategorySelect(forms.Select):
+    """A category select whose options carry the plain-language hint and, for matters
+    handled elsewhere, the emergency number, so the page can show them before submit."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        category = getattr(value, "instance", None)
+        if category is not None:
+            option["attrs"]["data-hint"] = category.hint
+            if category.redirect:
+                option["attrs"]["data-redirect"] = category.get_redirect_display()
+                option["attrs"]["data-emergency-number"] = category.emergency_number
+        return option
+
+
 class ResidentReportForm(IntakeForm):
     """What a signed-in resident fills in: the platform knows who they are."""
 
+    gcj02 = forms.BooleanField(
+        label=_("The coordinates come from a Chinese map app (GCJ-02)"), required=False
+    )
+    field_order = ["category", "title", "description", "address", "lon", "lat", "gcj02"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].widget = CategorySelect(
+            attrs={"class": "form-select"}, choices=self.fields["category"].choices
+        )
         for name in (
             "procedure",
             "channel",

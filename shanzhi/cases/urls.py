@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shanzhi.cases import bulk, files, oversight, reveal, similar, views
+from shanzhi.cases import bulk, files, nearby, oversight, reveal, similar, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("extensions/", oversight.extension_requests, name="case_extensions"),
     path("supervision/", oversight.supervision_orders, name="case_supervision_orders"),
     path("similar/", similar.similar, name="case_similar"),
+    path("nearby/", nearby.nearby, name="case_nearby"),
     path("<str:number>/", views.detail, name="case_detail"),
     path("<str:number>/act/<str:action>/", views.act, name="case_act"),
     path("<str:number>/supervise/", views.supervise, name="case_supervise"),

@@ -1,6 +1,7 @@
 """Staff pages for cases: work queues, case detail with timeline and clocks, the
 actions allowed now, intake. Views parse, check access, call the engine, respond."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -253,7 +254,8 @@ def report(request):
                 request, _("Your case number is %(number)s.") % {"number": case.number}
             )
             return redirect("case_detail", case.number)
-    return render(request, "cases/new.html", {"form": form, "resident": True})
+    tiles = {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION}
+    return render(request, "cases/new.html", {"form": form, "resident": True, "map": tiles})
 
 
 def _create(request, form, procedure, channel, resident=False):
@@ -268,6 +270,7 @@ def _create(request, form, procedure, channel, resident=False):
         kind=data.get("kind", ""),
         lon=data["lon"],
         lat=data["lat"],
+        gcj02=data.get("gcj02", False),
         address=data["address"],
         requester=request.user if resident else None,
         requester_name=request.user.display_name if resident else data["requester_name"],
