@@ -12,6 +12,7 @@ Who may act is said with *parties*, resolved against the case by ``cases/access.
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class Party:
@@ -172,6 +173,47 @@ class Procedure:
 
     def available(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.sources]
+
+
+def extension_steps(sources: tuple[str, ...]) -> tuple[Transition, ...]:
+    """An extension (延期) in the states ``sources``, as three steps: the handling body
+    asks for an amount with its reason; the dispatch centre or a supervisor approves (at
+    most the amount asked, moving the procedure's ``extended_clock``) or refuses."""
+    decides = (Party.DISPATCHER, Party.SUPERVISOR)
+    return (
+        Transition(
+            "request_extension",
+            _("Ask for an extension (延期申请)"),
+            sources,
+            None,
+            (Party.HANDLER,),
+            needs=("extension",),
+            note_required=True,
+            extension_step="request",
+            style="secondary",
+        ),
+        Transition(
+            "extend",
+            _("Approve an extension (延期)"),
+            sources,
+            None,
+            decides,
+            needs=("extension",),
+            note_required=True,
+            extension_step="approve",
+            style="secondary",
+        ),
+        Transition(
+            "reject_extension",
+            _("Refuse the extension"),
+            sources,
+            None,
+            decides,
+            note_required=True,
+            extension_step="reject",
+            style="secondary",
+        ),
+    )
 
 
 _REGISTRY: dict[str, Procedure] = {}

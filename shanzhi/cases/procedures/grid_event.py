@@ -12,6 +12,7 @@ from shanzhi.cases.procedure import (
     Procedure,
     State,
     Transition,
+    extension_steps,
     register,
 )
 
@@ -139,38 +140,7 @@ TRANSITIONS = (
         style="secondary",
     ),
     # Extension (延期): the body asks, the dispatch centre or a supervisor decides.
-    Transition(
-        "request_extension",
-        _("Ask for an extension (延期申请)"),
-        ("dispatched",),
-        None,
-        (H,),
-        needs=("extension",),
-        note_required=True,
-        extension_step="request",
-        style="secondary",
-    ),
-    Transition(
-        "extend",
-        _("Approve an extension (延期)"),
-        ("dispatched",),
-        None,
-        (D, S),
-        needs=("extension",),
-        note_required=True,
-        extension_step="approve",
-        style="secondary",
-    ),
-    Transition(
-        "reject_extension",
-        _("Refuse the extension"),
-        ("dispatched",),
-        None,
-        (D, S),
-        note_required=True,
-        extension_step="reject",
-        style="secondary",
-    ),
+    *extension_steps(("dispatched",)),
     Transition(
         "check_pass",
         _("Check passed (核查通过)"),

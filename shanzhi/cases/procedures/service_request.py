@@ -12,6 +12,7 @@ from shanzhi.cases.procedure import (
     Procedure,
     State,
     Transition,
+    extension_steps,
     register,
 )
 
@@ -173,38 +174,7 @@ TRANSITIONS = (
         style="secondary",
     ),
     # Extension (延期): the body asks, the dispatch centre or a supervisor decides.
-    Transition(
-        "request_extension",
-        _("Ask for an extension (延期申请)"),
-        ("accepted", "in_progress"),
-        None,
-        (H,),
-        needs=("extension",),
-        note_required=True,
-        extension_step="request",
-        style="secondary",
-    ),
-    Transition(
-        "extend",
-        _("Approve an extension (延期)"),
-        ("accepted", "in_progress"),
-        None,
-        (D, S),
-        needs=("extension",),
-        note_required=True,
-        extension_step="approve",
-        style="secondary",
-    ),
-    Transition(
-        "reject_extension",
-        _("Refuse the extension"),
-        ("accepted", "in_progress"),
-        None,
-        (D, S),
-        note_required=True,
-        extension_step="reject",
-        style="secondary",
-    ),
+    *extension_steps(("accepted", "in_progress")),
     Transition(
         "reply",
         _("Reply to the requester"),
