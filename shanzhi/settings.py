@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "shanzhi.demo",
     "shanzhi.portal",
     "shanzhi.patrol",
+    "shanzhi.console",
     "ninja",
     "shanzhi.api",
     "shanzhi.open311",

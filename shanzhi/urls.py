@@ -26,6 +26,7 @@ urlpatterns = [
     path("duties/", include("shanzhi.duties.urls")),
     path("cases/", include("shanzhi.cases.urls")),
     path("patrol/", include("shanzhi.patrol.urls")),
+    path("console/", include("shanzhi.console.urls")),
     path("api/v1/", api_v1.urls),
     path("open311/v2/", include("shanzhi.open311.urls")),
     path("", include("shanzhi.portal.urls")),

@@ -1,0 +1,78 @@
+"""The hotline console's one state change: take a call. The case is registered and, in
+the same transaction, either answered on the spot (a consultation) or dispatched to the
+proposed body; the call's handling time is recorded as an audit event beside it."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from shanzhi.cases.engine import Intake, do_create_case, do_transition
+from shanzhi.cases.models import Case, Channel, RequestKind
+from shanzhi.core import audit
+
+# Longer than any telephone call: an older opening instant is a stale page, not a call.
+MAX_HANDLING_SECONDS = 4 * 3600
+
+
+@dataclass
+class CallOutcome:
+    case: Case
+    dispatched: bool
+
+
+def handling_seconds(opened_ms, now) -> int | None:
+    """Seconds from the form's opening to now, or None when unknown or implausible."""
+    if opened_ms is None:
+        return None
+    seconds = int(now.timestamp() - opened_ms / 1000)
+    return seconds if 0 <= seconds <= MAX_HANDLING_SECONDS else None
+
+
+def do_take_call(
+    *,
+    actor,
+    action: str,
+    title: str,
+    description: str,
+    category=None,
+    address: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+    requester_phone: str = "",
+    requester_name: str = "",
+    answer: str = "",
+    opened_ms: int | None = None,
+    now=None,
+) -> CallOutcome:
+    """``action`` is "answer" (consultation answered on the spot, closes the case) or
+    "dispatch" (to the proposed body; left in the dispatch queue when none is proposed)."""
+    now = now or timezone.now()
+    kind = RequestKind.CONSULTATION if action == "answer" else ""
+    intake = Intake(
+        procedure="service_request",
+        channel=Channel.PHONE,
+        title=title,
+        description=description,
+        category=category,
+        kind=kind,
+        lon=lon,
+        lat=lat,
+        address=address,
+        requester_name=requester_name,
+        requester_phone=requester_phone,
+    )
+    dispatched = False
+    with transaction.atomic():
+        case = do_create_case(intake, actor=actor, now=now)
+        if action == "answer":
+            case = do_transition(case, "answer", actor=actor, note=answer, now=now)
+        elif case.routed_body is not None:
+            case = do_transition(case, "dispatch", actor=actor, body=case.routed_body, now=now)
+            dispatched = True
+        seconds = handling_seconds(opened_ms, now)
+        if seconds is not None:
+            audit.record(
+                actor, "console.call", case, after={"seconds": seconds}, scope_path=case.scope_path
+            )
+    return CallOutcome(case, dispatched)

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shanzhi.duties.models import MatterCategory
+
+
+class CallForm(forms.Form):
+    requester_phone = forms.CharField(
+        label=gettext_lazy("Caller number"), required=False, max_length=20
+    )
+    requester_name = forms.CharField(
+        label=gettext_lazy("Caller name"), required=False, max_length=60
+    )
+    category = forms.ModelChoiceField(
+        MatterCategory.objects.filter(is_active=True).order_by("code"),
+        label=gettext_lazy("Category"),
+        required=False,
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
+    description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea)
+    address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
+    lon = forms.FloatField(
+        label=gettext_lazy("Longitude"), required=False, min_value=-180, max_value=180
+    )
+    lat = forms.FloatField(
+        label=gettext_lazy("Latitude"), required=False, min_value=-90, max_value=90
+    )
+    answer = forms.CharField(
+        label=gettext_lazy("Answer given"), required=False, widget=forms.Textarea
+    )
+    # The instant the form was opened (milliseconds since the epoch), for handling time.
+    opened_at = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    do = forms.ChoiceField(choices=[("answer", "answer"), ("dispatch", "dispatch")])
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lon") is None) != (data.get("lat") is None) and not self.errors:
+            raise forms.ValidationError(_("Give both longitude and latitude, or neither."))
+        if data.get("do") == "answer" and not (data.get("answer") or "").strip():
+            self.add_error("answer", _("Write the answer given to the caller."))
+        return data

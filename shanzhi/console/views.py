@@ -1,0 +1,95 @@
+"""The hotline operator console (``/console/``): one screen for one call."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from shanzhi.console.access import access_console
+from shanzhi.console.actions import do_take_call
+from shanzhi.console.forms import CallForm
+from shanzhi.console.queries import caller_cases, previous_answers, shift_figures
+from shanzhi.duties.models import MatterCategory
+
+
+def _page(request, form, status=200):
+    context = {"form": form, "shift": shift_figures(request.user)}
+    return render(request, "console/console.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def console(request):
+    access_console(request.user)
+    if request.method == "GET":
+        return _page(request, CallForm())
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    data = form.cleaned_data
+    try:
+        outcome = do_take_call(
+            actor=request.user,
+            action=data["do"],
+            title=data["title"],
+            description=data["description"],
+            category=data["category"],
+            address=data["address"],
+            lon=data["lon"],
+            lat=data["lat"],
+            requester_phone=data["requester_phone"],
+            requester_name=data["requester_name"],
+            answer=data["answer"],
+            opened_ms=data["opened_at"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            form.add_error(None, message)
+        return _page(request, form, status=400)
+    case = outcome.case
+    if data["do"] == "answer":
+        messages.success(
+            request, _("Case %(number)s answered and closed.") % {"number": case.number}
+        )
+    elif outcome.dispatched:
+        messages.success(
+            request,
+            _("Case %(number)s dispatched to %(body)s.")
+            % {"number": case.number, "body": case.responsible_body},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Case %(number)s registered; no body is proposed, so it waits in the dispatch queue.")
+            % {"number": case.number},
+        )
+    return redirect("console")
+
+
+@require_safe
+@login_required
+def caller(request):
+    """Fragment: the caller's earlier cases among those the operator may see."""
+    access_console(request.user)
+    phone = request.GET.get("requester_phone", "")[:20]
+    return render(
+        request,
+        "console/caller.html",
+        {"cases": caller_cases(request.user, phone), "phone": phone.strip()},
+    )
+
+
+@require_safe
+@login_required
+def answers(request):
+    """Fragment: answers given before to consultations of the chosen category."""
+    access_console(request.user)
+    category = None
+    raw = request.GET.get("category", "")
+    if raw.isdigit():
+        category = MatterCategory.objects.filter(pk=int(raw)).first()
+    return render(
+        request, "console/answers.html", {"answers": previous_answers(request.user, category)}
+    )
