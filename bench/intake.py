@@ -298,6 +298,19 @@ def interleave(clients: list[Client], endpoints: dict, duration: float, rounds: 
     return results
 
 
+def measure(var_dir: Path, clients: list, endpoints: dict, args, count_code: str) -> dict:
+    """Warm up, count the rows, run the interleaved slices, close the clients, count
+    again and verify the audit chain: what the side-by-side benchmarks all do."""
+    warm_up(clients, endpoints, args.warmup)
+    run = {"counts_before": django_json(var_dir, count_code), "load_before": machine_line()}
+    run["results"] = interleave(clients, endpoints, args.duration, args.rounds)
+    for client in clients:
+        client.close()
+    run["counts_after"] = django_json(var_dir, count_code)
+    run["audit"] = manage(var_dir, "verify_audit").strip()
+    return run
+
+
 def print_results(rows: list[tuple[str, Result]]) -> None:
     width = max(34, *(len(label) + 2 for label, _r in rows))
     header = f"{'endpoint':<{width}}" + "".join(
@@ -403,19 +416,15 @@ def main() -> int:
                 return status == 201, f"bare: HTTP {status}"
 
             endpoints = {"intake": intake, "bare": bare}
-            warm_up(clients, endpoints, args.warmup)
-            counts_before = django_json(var_dir, COUNT_CODE)
-            load_before = machine_line()
-            results = interleave(clients, endpoints, args.duration, args.rounds)
-            for client in clients:
-                client.close()
-            counts_after = django_json(var_dir, COUNT_CODE)
-            audit = manage(var_dir, "verify_audit").strip()
+            run = measure(var_dir, clients, endpoints, args, COUNT_CODE)
         load_after = machine_line()
     finally:
         if not args.keep:
             shutil.rmtree(var_dir, ignore_errors=True)
 
+    results, audit = run["results"], run["audit"]
+    counts_before, counts_after = run["counts_before"], run["counts_after"]
+    load_before = run["load_before"]
     intake_r, bare_r = results["intake"], results["bare"]
     print(
         f"\n{args.clients} keep-alive clients signed in as the demo dispatcher, "

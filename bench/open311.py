@@ -44,11 +44,10 @@ from intake import (
     Client,
     Server,
     django_json,
-    interleave,
     machine_line,
     manage,
+    measure,
     print_results,
-    warm_up,
 )
 
 FIXTURE_CODE = """
@@ -187,19 +186,15 @@ def main() -> int:
                 return status == 201, f"api: HTTP {status} {data[:200]!r}"
 
             endpoints = {"open311": open311, "api": api}
-            warm_up(clients, endpoints, args.warmup)
-            counts_before = django_json(var_dir, COUNT_CODE)
-            load_before = machine_line()
-            results = interleave(clients, endpoints, args.duration, args.rounds)
-            for client in clients:
-                client.close()
-            counts_after = django_json(var_dir, COUNT_CODE)
-            audit = manage(var_dir, "verify_audit").strip()
+            run = measure(var_dir, clients, endpoints, args, COUNT_CODE)
         load_after = machine_line()
     finally:
         if not args.keep:
             shutil.rmtree(var_dir, ignore_errors=True)
 
+    results, audit = run["results"], run["audit"]
+    counts_before, counts_after = run["counts_before"], run["counts_after"]
+    load_before = run["load_before"]
     open311_r, api_r = results["open311"], results["api"]
     print(
         f"\n{args.clients} keep-alive clients, one integration, {args.duration:g} s per "
