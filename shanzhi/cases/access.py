@@ -50,15 +50,18 @@ def case_filter(user) -> Q:
 
 
 def followed_case_ids(user) -> list[int]:
-    """Cases a requester follows without being their requester: those their own cases
-    were merged into (并单), so that they can read how the matter ends."""
-    from shanzhi.cases.models import Case
+    """Cases a resident follows without being their requester: those their own cases
+    were merged into (并单), and those they chose to follow instead of reporting the same
+    matter again ("me too", ``cases.follow``), so that they can read how the matter ends."""
+    from shanzhi.cases.models import Case, Follow
 
-    return list(
+    merged = (
         Case.objects.filter(requester=user, merged_into__isnull=False)
         .values_list("merged_into_id", flat=True)
         .distinct()[:1000]
     )
+    chosen = Follow.objects.filter(user=user).values_list("case_id", flat=True)[:1000]
+    return sorted(set(merged) | set(chosen))
 
 
 def parties_of(user, case) -> set[str]:
@@ -105,8 +108,9 @@ def access_case(user, number: str):
 
 
 def only_follows(user, case) -> bool:
-    """``user`` sees the case only because a duplicate of theirs was merged into it: not
-    their case, no role on it. They read its outcome, not its requester or files."""
+    """``user`` sees the case only because they follow it (a duplicate of theirs was
+    merged into it, or they chose "me too"): not their case, no role on it. They read its
+    outcome, not its requester or files."""
     return not parties_of(user, case) and not scope_of(user).is_staff
 
 

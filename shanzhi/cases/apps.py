@@ -16,6 +16,8 @@ class CasesConfig(AppConfig):
             "case.create": _("Case registered"),
             "case.supervise": _("Supervision order issued"),
             "case.reveal_requester": _("Requester's full number shown"),
+            "case.follow": _("Followed by a resident with the same matter"),
+            "case.unfollow": _("No longer followed by a resident"),
         }
         for procedure in all_procedures():
             for transition in procedure.transitions:

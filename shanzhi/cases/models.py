@@ -477,3 +477,26 @@ class Supervision(models.Model):
         if self.deadline < (now or timezone.now()):
             return SupervisionStatus.OVERDUE
         return SupervisionStatus.OPEN
+
+
+class Follow(models.Model):
+    """A resident who has the same matter as an open case and follows it instead of
+    reporting it again ("me too", 附议): they read its outcome and are told of its steps
+    as its requester is. Written and removed only by ``cases.follow``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_cases"
+    )
+    created = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="follow_once"),
+        ]
+        indexes = [models.Index(fields=["user", "-created"], name="follow_by_user")]
+
+    def __str__(self):
+        return f"{self.user} → {self.case.number}"

@@ -5,22 +5,26 @@ handled is not reported again.
 Public mode (``duplicates.similar_cases(..., user=None)``): no visibility applies and no
 phone number is matched, so only what the public case list shows is shown — the title
 with numbers masked (``lib.publicdata``), the state and the distance; never the case
-number, the requester, the description or the address. Confidential cases, reports
-about a body (举报) and cases of other procedures (petitions …) are left out. Nothing is
-changed."""
+number, the requester, the description or the address. Only cases the public may know
+of are shown (``follow.is_followable``): no confidential cases, reports about a body
+(举报), consultations or cases of other procedures (petitions …). Each carries a signed
+token instead of its number, with which the resident may follow it instead of reporting
+the same matter again ("me too", ``cases.follow``). Nothing is changed."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from shanzhi.cases.duplicates import similar_cases
+from shanzhi.cases.follow import follow_token, is_followable
+from shanzhi.cases.models import Follow
 from shanzhi.duties.models import MatterCategory
 from shanzhi.lib import publicdata
 
 LIMIT = 3
-PUBLIC_PROCEDURES = ("service_request", "grid_event")
 
 
 class NearbyForm(forms.Form):
@@ -56,21 +60,27 @@ def public_candidates(*, title, description, category, lon, lat) -> list[dict]:
         user=None,
     ):
         case = candidate.case
-        if (
-            case.confidential
-            or case.accused_body_id is not None
-            or case.procedure not in PUBLIC_PROCEDURES
-        ):
+        if not is_followable(case):
             continue
         rows.append(
             {
                 "title": publicdata.redact(case.title),
                 "state": case.get_state_display(),
                 "distance_m": candidate.distance_m,
+                "token": follow_token(case),
+                "pk": case.pk,
             }
         )
         if len(rows) == LIMIT:
             break
+    counts = dict(
+        Follow.objects.filter(case__in=[row["pk"] for row in rows])
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values_list("case", "n")
+    )
+    for row in rows:
+        row["followers"] = counts.get(row.pop("pk"), 0)
     return rows
 
 

@@ -212,6 +212,18 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
                 note,
                 url,
             )
+        # Residents who chose to follow it ("me too", cases.follow).
+        from shanzhi.cases.follow import followers_to_tell
+
+        followers = followers_to_tell(case)
+        if followers:
+            notify(
+                followers,
+                _("A case you follow, %(number)s: %(state)s")
+                % {"number": case.number, "state": case.get_state_display()},
+                note,
+                url,
+            )
     if target is not None:
         _tell_requester(
             target,

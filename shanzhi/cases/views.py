@@ -26,6 +26,7 @@ from shanzhi.cases.engine import (
     do_create_case,
     do_transition,
 )
+from shanzhi.cases.follow import follower_count, follows
 from shanzhi.cases.forms import ActionForm, IntakeForm, ResidentReportForm, SuperviseForm
 from shanzhi.cases.models import Case
 from shanzhi.cases.privacy import PURPOSES, may_reveal
@@ -35,6 +36,7 @@ from shanzhi.core.audit import action_label
 from shanzhi.core.models import AuditEvent
 from shanzhi.duties.calendar import current_calendar
 from shanzhi.duties.models import MatterCategory
+from shanzhi.lib import publicdata
 from shanzhi.org.access import scope_of
 
 REQUESTER_EVENTS = {
@@ -118,6 +120,7 @@ def detail(request, number):
         event.before_state_label = procedure.state_label(event.before.get("state", ""))
         event.after_state_label = procedure.state_label(event.after.get("state", ""))
     transitions = allowed_transitions(request.user, case)
+    follower = only_follows(request.user, case)
     form = ActionForm(initial={"body": case.routed_body_id or case.responsible_body_id})
     supervisions = list(case.supervisions.select_related("body", "issued_by", "answered_by"))
     for order in supervisions:
@@ -135,7 +138,7 @@ def detail(request, number):
             "show_requester": may_see_requester(request.user, case),
             "may_reveal": may_reveal(request.user, case),
             "reveal_purposes": PURPOSES.items(),
-            "attachments": [] if only_follows(request.user, case) else case.attachments.all(),
+            "attachments": [] if follower else case.attachments.all(),
             "requester_view": requester_view,
             "may_supervise": Party.SUPERVISOR in parties
             and case.responsible_body_id is not None
@@ -144,6 +147,12 @@ def detail(request, number):
             "supervisions": supervisions,
             "extension_requests": [] if requester_view else list(case.extension_requests.all()),
             "pending_extension": extensions.pending(case),
+            # One who only follows the case reads what the public list shows of it and
+            # the answers: the requester's own words and address may name them.
+            "follower": follower,
+            "title": publicdata.redact(case.title) if follower else case.title,
+            "followers": follower_count(case),
+            "i_follow": follows(request.user, case),
         },
     )
 

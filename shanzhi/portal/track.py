@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shanzhi.cases.engine import TransitionConflict
-from shanzhi.cases.models import Case
+from shanzhi.cases.models import Case, Follow
 from shanzhi.cases.views import REQUESTER_EVENTS, REQUESTER_NOTES
 from shanzhi.core.audit import action_label
 from shanzhi.core.auth import client_ip
@@ -34,6 +34,8 @@ from shanzhi.portal.tracking import (
 )
 
 MY_CASES_PAGE_SIZE = 20
+# The cases a resident follows ("me too"), newest first; they follow few at a time.
+FOLLOWED_SHOWN = 50
 # The answers that carry the body's reply to the requester.
 REPLY_EVENTS = ("case.reply", "case.answer", "case.redirect")
 
@@ -138,8 +140,8 @@ def track_rate(request, number):
 @require_safe
 @login_required
 def my_cases(request):
-    """The cases the signed-in person raised, newest first; each opens the case page with
-    its full history."""
+    """The cases the signed-in person raised, newest first, each opening the case page with
+    its full history; and the cases they follow instead of reporting them again."""
     cases = (
         Case.objects.filter(requester=request.user)
         .select_related("category")
@@ -147,4 +149,9 @@ def my_cases(request):
         .order_by("-created", "-pk")
     )
     page = Paginator(cases, MY_CASES_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/my_cases.html", {"page": page})
+    followed = (
+        Follow.objects.filter(user=request.user)
+        .select_related("case__category")
+        .order_by("-created", "-pk")[:FOLLOWED_SHOWN]
+    )
+    return render(request, "portal/my_cases.html", {"page": page, "followed": followed})
