@@ -289,6 +289,9 @@ SMS_BACKEND = os.environ.get("SHANZHI_SMS_BACKEND", "shanzhi.core.notify.Logging
 # Tell callers without an account of their case's progress by text message (to the number
 # they gave), through SMS_BACKEND.
 SMS_TO_CALLERS = env_bool("SHANZHI_SMS_TO_CALLERS", True)
+# The address residents reach the portal at (e.g. https://12345.example.gov.cn), for the
+# links in text messages (a caller's link to rate their case). Without it, no link is sent.
+PUBLIC_URL = os.environ.get("SHANZHI_PUBLIC_URL", "").rstrip("/")
 EMAIL_BACKEND = os.environ.get(
     "SHANZHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -65,6 +65,10 @@ def followed_case_ids(user) -> list[int]:
 
 
 def parties_of(user, case) -> set[str]:
+    from shanzhi.cases.phone_link import PhoneRequester
+
+    if isinstance(user, PhoneRequester):  # a caller proven by their phone (SMS link)
+        return {Party.REQUESTER} if user.is_requester_of(case) else set()
     if not getattr(user, "is_authenticated", False):
         return set()
     scope = scope_of(user)

@@ -142,11 +142,16 @@ def merged_requesters(case):
 
 def _tell_requester(case, subject: str, note: str, url: str) -> None:
     """In the platform for a requester with an account; by text message to the number a
-    caller gave otherwise (nobody is told of an anonymous request)."""
+    caller gave otherwise (nobody is told of an anonymous request). A text message that
+    leaves the case waiting for the caller's rating carries the link to rate it
+    (``phone_link``)."""
     if case.requester_id:
         notify([case.requester], subject, note, url)
     elif case.requester_phone and not case.anonymous:
-        notify_phone(case.requester_phone, subject, note[:300])
+        from shanzhi.cases.phone_link import evaluation_step, rating_link
+
+        link = rating_link(case) if evaluation_step(case) is not None else ""
+        notify_phone(case.requester_phone, subject, note[:300], url=link)
 
 
 def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:

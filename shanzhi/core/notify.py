@@ -34,15 +34,20 @@ def notify(users, subject: str, body: str = "", url: str = "", channels=None) ->
     return [n.pk for n in created]
 
 
-def notify_phone(phone: str, subject: str, body: str = "") -> int | None:
+def notify_phone(phone: str, subject: str, body: str = "", *, url: str = "") -> int | None:
     """Queue a text message to a phone number with no account behind it (a caller who
-    gave a number); sent by the SMS gateway after the transaction commits. Returns the
-    outbox id, or ``None`` when texting callers is switched off or there is no number."""
+    gave a number); sent by the SMS gateway after the transaction commits, with ``url``
+    (a path of the portal) appended as a full link (``sms_text``). Returns the outbox id,
+    or ``None`` when texting callers is switched off or there is no number."""
     phone = (phone or "").strip()
     if not phone or not settings.SMS_TO_CALLERS:
         return None
     message = Notification.objects.create(
-        channel=NotificationChannel.SMS, phone=phone[:20], subject=subject[:200], body=body
+        channel=NotificationChannel.SMS,
+        phone=phone[:20],
+        subject=subject[:200],
+        body=body,
+        url=url[:300],
     )
     from shanzhi.core.tasks import deliver_notifications
 
@@ -80,3 +85,13 @@ class LoggingSmsBackend:
 
 def sms_backend():
     return import_string(settings.SMS_BACKEND)()
+
+
+def sms_text(message) -> str:
+    """The text a message is sent as: subject, body and, for a path of the portal, the
+    link at the portal's public address (``PUBLIC_URL``; without one, no link)."""
+    text = f"{message.subject} {message.body}".strip()
+    base = getattr(settings, "PUBLIC_URL", "")
+    if message.url and base:
+        text = f"{text} {base}{message.url}"
+    return text

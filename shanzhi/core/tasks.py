@@ -26,7 +26,7 @@ def deliver_notifications(ids: list[int]) -> dict:
     from django.core.mail import send_mail
 
     from shanzhi.core.models import Notification, NotificationChannel, NotificationStatus
-    from shanzhi.core.notify import sms_backend
+    from shanzhi.core.notify import sms_backend, sms_text
 
     sent = failed = 0
     pending = Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING)
@@ -36,7 +36,7 @@ def deliver_notifications(ids: list[int]) -> dict:
                 send_mail(message.subject, message.body, None, [message.recipient.email])
             elif message.channel == NotificationChannel.SMS:
                 phone = message.phone or message.recipient.phone
-                sms_backend().send(phone, f"{message.subject} {message.body}".strip())
+                sms_backend().send(phone, sms_text(message))
         except Exception as exc:  # a failed delivery is recorded, not raised
             Notification.objects.filter(pk=message.pk).update(
                 status=NotificationStatus.FAILED, error=str(exc)[:300]

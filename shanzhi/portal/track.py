@@ -26,10 +26,12 @@ from shanzhi.portal.public import synthetic_marker
 from shanzhi.portal.tracking import (
     access_tracked_case,
     do_check_receipt,
+    do_open_phone_link,
     do_rate_tracked_case,
     evaluation_step,
     grant,
     grant_seconds,
+    phone_proof,
     tracker_account,
 )
 
@@ -107,13 +109,33 @@ def track_case(request, number):
             "events": events,
             "reply": replies[-1] if replies else None,
             "rating_step": step,
-            "may_rate": step is not None and tracker_account(case) is not None,
+            "may_rate": step is not None
+            and (tracker_account(case) is not None or phone_proof(request, case) is not None),
             "rating_form": RatingForm(),
             "own_case": request.user.is_authenticated and case.requester_id == request.user.pk,
             "grant_minutes": grant_seconds() // 60,
             "synthetic": synthetic_marker() in case.description,
         },
     )
+
+
+@require_safe
+def track_link(request, token):
+    """The link a text message brought to a caller's phone: opens their case's tracking
+    page, where they may rate it as its requester (``cases.phone_link``)."""
+    opened = do_open_phone_link(token)
+    if opened is None:
+        messages.error(
+            request,
+            _(
+                "This link is not valid or has expired. Enter the case number and the last "
+                "four digits of your phone number instead."
+            ),
+        )
+        return redirect("track")
+    case, proof = opened
+    grant(request, case, proof)
+    return redirect("track_case", case.number)
 
 
 @require_POST
@@ -126,7 +148,11 @@ def track_rate(request, number):
                 messages.error(request, error)
         return redirect("track_case", number)
     try:
-        do_rate_tracked_case(case, satisfaction=form.cleaned_data["satisfaction"])
+        do_rate_tracked_case(
+            case,
+            satisfaction=form.cleaned_data["satisfaction"],
+            proof=phone_proof(request, case),
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

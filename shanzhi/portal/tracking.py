@@ -5,8 +5,10 @@ through it (docs/portal.md).
 A tracker is not a user. A successful check puts a signed, short-lived grant naming one
 case into the session; every page and action of the tracker asks ``access_tracked_case``
 for that case and nothing else. The rating goes through the engine's own requester step,
-taken in the name of the account that registered the case with that same phone number;
-a case without such an account (a phone caller's) is rated at the return visit (回访).
+taken in the name of the account that registered the case with that same phone number.
+A caller without an account rates through the link the text message about the reply
+brings to their phone (``cases.phone_link``): it proves the phone, not just its last
+four digits; otherwise the hotline asks for the rating at the return visit (回访).
 """
 
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.cases.engine import do_transition
 from shanzhi.cases.models import Case
-from shanzhi.cases.procedure import Party
+from shanzhi.cases.phone_link import PhoneRequester, evaluation_step, requester_for_token
 from shanzhi.lib import identity, receipts
 from shanzhi.portal.models import TrackingAttempt
 
@@ -98,24 +100,52 @@ def do_check_receipt(number: str, suffix: str, *, address: str | None, now=None)
     return CheckResult()
 
 
-def grant(request, case: Case) -> None:
-    """Let this session follow ``case`` (and only it) for ``grant_seconds()``."""
+def grant(request, case: Case, proof: PhoneRequester | None = None) -> None:
+    """Let this session follow ``case`` (and only it) for ``grant_seconds()``; with
+    ``proof`` (the link sent to the caller's phone), also rate it as its requester."""
     request.session.cycle_key()  # a new session key: a planted one learns nothing
-    request.session[GRANT_KEY] = signing.dumps(
-        {"case": case.pk, "number": case.number}, salt=GRANT_SALT
-    )
+    data = {"case": case.pk, "number": case.number}
+    if proof is not None:
+        data["phone"] = proof.phone
+    request.session[GRANT_KEY] = signing.dumps(data, salt=GRANT_SALT)
+
+
+def _grant(request) -> dict | None:
+    token = request.session.get(GRANT_KEY)
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=GRANT_SALT, max_age=grant_seconds())
+    except signing.BadSignature:  # also an expired grant
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def phone_proof(request, case: Case) -> PhoneRequester | None:
+    """The caller proven by the link sent to their phone, if this session came by it."""
+    data = _grant(request) or {}
+    if data.get("case") != case.pk or not data.get("phone"):
+        return None
+    proof = PhoneRequester(case_id=case.pk, phone=data["phone"])
+    return proof if proof.is_requester_of(case) else None
+
+
+def do_open_phone_link(token: str) -> tuple[Case, PhoneRequester] | None:
+    """The case and the proven caller a link in a text message names; ``None`` for a
+    forged, stale or no longer matching link (the case's number was changed)."""
+    proof = requester_for_token(token)
+    if proof is None:
+        return None
+    case = Case.objects.filter(pk=proof.case_id).first()
+    if case is None or not proof.is_requester_of(case):
+        return None
+    return case, proof
 
 
 def access_tracked_case(request, number: str) -> Case:
     """The case this session's grant names, if it is ``number`` and the grant is fresh;
     ``PermissionDenied`` otherwise."""
-    token = request.session.get(GRANT_KEY)
-    data = None
-    if token:
-        try:
-            data = signing.loads(token, salt=GRANT_SALT, max_age=grant_seconds())
-        except signing.BadSignature:  # also an expired grant
-            data = None
+    data = _grant(request)
     case = None
     if isinstance(data, dict) and data.get("number") == number:
         case = (
@@ -133,19 +163,6 @@ def access_tracked_case(request, number: str) -> Case:
     return case
 
 
-def evaluation_step(case: Case):
-    """The requester's rating step the case's procedure offers now, or None (not yet
-    replied, already rated, or a procedure without one)."""
-    for transition in case.procedure_def.available(case.state):
-        if (
-            Party.REQUESTER in transition.parties
-            and "satisfaction" in transition.needs
-            and not transition.only_if_dissatisfied
-        ):
-            return transition
-    return None
-
-
 def tracker_account(case: Case):
     """The account the tracker rates in the name of: the active account that registered
     the case with the same phone number the check was made against. None for a caller
@@ -159,21 +176,32 @@ def tracker_account(case: Case):
     return account
 
 
-def do_rate_tracked_case(case: Case, *, satisfaction: int, now=None) -> Case:
+def do_rate_tracked_case(
+    case: Case, *, satisfaction: int, proof: PhoneRequester | None = None, now=None
+) -> Case:
     """The requester's rating, given on the tracking page: the engine's requester step,
-    audited with the channel in its note. Refused once the case is rated (the step is no
-    longer available) and for a case without the requester's account."""
+    audited with the channel in its note. Taken in the name of the requester's account,
+    or, for a caller without one, by the caller proven by the link sent to their phone
+    (``proof``). Refused once the case is rated (the step is no longer available) and
+    for a caller who came by case number and phone suffix only."""
     step = evaluation_step(case)
     if step is None:
         raise ValidationError(
             _("This case cannot be rated now: a case is rated once, after the reply.")
         )
     account = tracker_account(case)
+    if account is None and proof is not None and proof.is_requester_of(case):
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Rated through the link sent by text message to the requester's phone.")
+        return do_transition(
+            case, step.action, actor=proof, satisfaction=satisfaction, note=note, now=now
+        )
     if account is None:
         raise PermissionDenied(
             _(
-                "This case was registered without an account: the hotline asks for your "
-                "rating when it calls you back (回访)."
+                "This case was registered without an account: rate it through the link in "
+                "the text message about the reply, or the hotline asks for your rating when "
+                "it calls you back (回访)."
             )
         )
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the deployment's

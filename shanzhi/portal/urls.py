@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", views.directory, name="directory"),
     path("directory/<int:pk>/", views.body_detail, name="body_detail"),
     path("track/", track.track, name="track"),
+    path("track/link/<str:token>/", track.track_link, name="track_link"),
     path("track/<str:number>/", track.track_case, name="track_case"),
     path("track/<str:number>/rate/", track.track_rate, name="track_rate"),
     path("my-cases/", track.my_cases, name="my_cases"),
