@@ -174,6 +174,11 @@ class BrowserProblems:
     base_url: str
     errors: list[str] = field(default_factory=list)
     contexts: list = field(default_factory=list)
+    # (status, method, path) answers a test provokes on purpose (a refusal it checks).
+    expected: set = field(default_factory=set)
+
+    def expect_status(self, status: int, method: str, path: str) -> None:
+        self.expected.add((status, method, path))
 
     def watch(self, context) -> None:
         self.contexts.append(context)
@@ -190,6 +195,9 @@ class BrowserProblems:
             self.errors.append(f"CSP violation at {message.location.get('url')}: {text}")
 
     def _on_response(self, response) -> None:
+        path = response.url.removeprefix(self.base_url)
+        if (response.status, response.request.method, path) in self.expected:
+            return
         if response.status >= 400:
             self.errors.append(
                 f"HTTP {response.status} for {response.request.method} {response.url}"

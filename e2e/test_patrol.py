@@ -75,3 +75,54 @@ def test_a_report_made_offline_is_sent_when_the_network_returns(new_context):
     page.reload()
     expect(page.get_by_test_id("patrol-cases")).to_contain_text(number)
     expect(page.get_by_test_id("patrol-cases").get_by_text(number)).to_have_count(1)
+
+
+def test_a_queued_report_the_server_refuses_stays_until_discarded(new_context, browser_problems):
+    browser_problems.expect_status(400, "POST", "/patrol/")
+    context, page = patrol_page(new_context)
+    page.set_input_files(
+        "input[name=photo]", {"name": "far.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    page.fill("input[name=note]", "网格外的点")
+    # A point far outside the district (as a wrong fix of the phone's location gives).
+    page.evaluate("() => { document.querySelector('input[name=lon]').value = '100.000000'; }")
+    context.set_offline(True)
+    page.get_by_test_id("patrol-report").click()
+    expect(page.get_by_test_id("patrol-queue")).to_have_attribute("data-queued", "1")
+    context.set_offline(False)
+    refused = page.get_by_test_id("patrol-refused")
+    expect(refused).to_have_attribute("data-count", "1")
+    expect(refused).to_contain_text("网格外的点")
+    # Still kept after the page is opened again; discarded only by the worker.
+    page.reload()
+    expect(refused).to_have_attribute("data-count", "1")
+    refused.get_by_role("button").click()
+    expect(refused).to_have_attribute("data-count", "0")
+    expect(refused).to_be_hidden()
+
+
+def test_a_queued_report_is_kept_while_signed_out_and_sent_after_signing_in(
+    new_context, browser_problems
+):
+    # Signed out, the server refuses the post (no CSRF cookie) without reading it.
+    browser_problems.expect_status(403, "POST", "/patrol/")
+    context, page = patrol_page(new_context)
+    page.set_input_files(
+        "input[name=photo]", {"name": "later.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    page.fill("input[name=note]", "离线后会话过期")
+    context.set_offline(True)
+    page.get_by_test_id("patrol-report").click()
+    expect(page.get_by_test_id("patrol-queue")).to_have_attribute("data-queued", "1")
+    # The session ends while the phone is offline; the network returns.
+    context.clear_cookies()
+    context.set_offline(False)
+    queue = page.get_by_test_id("patrol-queue")
+    expect(queue).to_have_class(re.compile("alert-danger"))
+    expect(queue).to_have_attribute("data-queued", "1")  # kept, not dropped
+    # Signed in again, the patrol page sends it.
+    sign_in(page, "gridworker")
+    page.goto("/patrol/")
+    result = page.get_by_test_id("patrol-result")
+    expect(result).to_have_attribute("data-number", re.compile(r"^GE\d+$"))
+    expect(page.get_by_test_id("patrol-refused")).to_have_attribute("data-count", "0")

@@ -99,22 +99,35 @@
     box.classList.remove("d-none");
     if (danger) box.classList.replace("alert-warning", "alert-danger");
   }
+  // The page's own CSRF token: a report kept since an earlier page (or session) carries
+  // a stale one.
+  function csrfToken() {
+    return form.elements.csrfmiddlewaretoken.value;
+  }
   function post(entry) {
     const data = new FormData();
     Object.keys(entry.fields).forEach((k) => data.append(k, entry.fields[k]));
+    data.set("csrfmiddlewaretoken", csrfToken());
     data.append("photo", entry.photo, entry.photoName || "photo.jpg");
     // Not form.action: the submit buttons are named "action" and shadow that property.
     return fetch(form.getAttribute("action") || window.location.pathname, {
       method: "POST",
       body: data,
       credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": entry.fields.csrfmiddlewaretoken },
+      redirect: "manual", // a redirect (to the sign-in page) is not an answer to keep
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
     }).then(function (response) {
-      // An answer that is not JSON (a proxy's error page) is a refusal, not a lost network.
-      return response
-        .json()
-        .catch(function () { return { errors: [response.status + " " + response.statusText] }; })
-        .then(function (body) { return { ok: response.ok, body: body }; });
+      const type = response.headers.get("Content-Type") || "";
+      if (!type.includes("application/json")) {
+        // A proxy's error page, the sign-in page, a refused CSRF token: the server did
+        // not read the report. It is kept and sent again.
+        return { ok: false, final: false, body: { errors: [String(response.status || "")] } };
+      }
+      return response.json().then(function (body) {
+        // Taken (a case number), or refused for what it says (400): the server's answer.
+        const taken = response.ok && Boolean(body.number);
+        return { ok: taken, final: taken || response.status === 400, body: body };
+      });
     });
   }
   function entryFrom(submitter) {
@@ -124,7 +137,13 @@
     });
     if (submitter && submitter.name) fields[submitter.name] = submitter.value;
     const file = form.elements.photo.files[0];
-    return { token: fields.token, fields: fields, photo: file || new Blob(), photoName: file ? file.name : "" };
+    return {
+      token: fields.token,
+      fields: fields,
+      photo: file || new Blob(),
+      photoName: file ? file.name : "",
+      keptAt: new Date().toLocaleString(),
+    };
   }
   function showErrors(errors) {
     errorBox.replaceChildren();
@@ -146,7 +165,8 @@
         if (answer.ok) {
           window.location.assign(window.location.pathname);
         } else {
-          showErrors(answer.body.errors || []);
+          // The form keeps what was entered: correct it, or sign in again, and resend.
+          showErrors(answer.final ? answer.body.errors || [] : [queueBox.dataset.textNotRead]);
         }
       })
       .catch(function () {
@@ -160,22 +180,56 @@
       });
   });
 
+  // Reports the server refused stay on the phone, with the reason, until the worker
+  // discards them: nothing typed or photographed is lost without a decision.
+  const refusedList = document.getElementById("patrol-refused");
+  function showRefused(entries) {
+    refusedList.replaceChildren();
+    entries.filter((e) => e.refused).forEach(function (entry) {
+      const item = document.createElement("li");
+      item.className = "list-group-item small";
+      item.dataset.token = entry.token;
+      const what = document.createElement("div");
+      what.className = "fw-bold";
+      what.textContent = (entry.fields.note || entry.photoName || entry.token) + " · " + (entry.keptAt || "");
+      const why = document.createElement("div");
+      why.className = "text-danger";
+      why.textContent = entry.refused.join(" ");
+      const discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-sm btn-outline-danger mt-1";
+      discard.textContent = refusedList.dataset.textDiscard;
+      discard.addEventListener("click", function () {
+        drop(entry.token).then(() => all()).then(showRefused);
+      });
+      item.append(what, why, discard);
+      refusedList.appendChild(item);
+    });
+    refusedList.classList.toggle("d-none", !refusedList.children.length);
+    refusedList.dataset.count = String(refusedList.children.length);
+  }
+
   let flushing = false;
   function flush() {
     if (flushing || !navigator.onLine) return;
     flushing = true;
     all()
       .then(function (entries) {
-        return entries.reduce(function (chain, entry) {
+        return entries.filter((e) => !e.refused).reduce(function (chain, entry) {
           return chain.then(function () {
             return post(entry).then(function (answer) {
               if (answer.ok) {
                 show(resultBox, queueBox.dataset.textSent + " " + answer.body.message);
                 resultBox.dataset.number = answer.body.number;
-              } else {
-                show(queueBox, queueBox.dataset.textFailed + " " + (answer.body.errors || []).join(" "), true);
+                return drop(entry.token);
               }
-              return drop(entry.token);
+              if (answer.final) {
+                entry.refused = answer.body.errors || [];
+                show(queueBox, queueBox.dataset.textFailed + " " + entry.refused.join(" "), true);
+                return keep(entry);
+              }
+              show(queueBox, queueBox.dataset.textNotRead, true);
+              return undefined; // kept as it is: sent again next time
             });
           });
         }, Promise.resolve());
@@ -184,7 +238,8 @@
       .finally(function () {
         flushing = false;
         all().then(function (left) {
-          if (!left.length) {
+          showRefused(left);
+          if (!left.some((e) => !e.refused)) {
             queueBox.dataset.queued = "";
             if (!queueBox.classList.contains("alert-danger")) queueBox.classList.add("d-none");
           }
