@@ -80,3 +80,27 @@ def test_operator_takes_a_consultation_and_a_complaint(page):
     number = re.search(r"SR\d+", page.locator(".alert-success").inner_text()).group(0)
     page.goto(f"/cases/{number}/")
     expect(page.locator("[data-testid=case-state]")).to_have_attribute("data-state", "dispatched")
+
+
+def test_the_telephone_system_pops_the_console_up_for_a_call(page):
+    """The page opened for a call has the caller's number in it; with no call events from
+    the telephone system, the call figures are unknown and the case is saved unlinked."""
+    lon, lat = point_in_grid(page, "990101001001001")
+    sign_in(page, "centre")
+    page.goto("/console/?call=E2E-0001&caller=13700003333")
+    expect(page.locator("#id_requester_phone")).to_have_value("13700003333")
+    expect(page.locator("[data-testid=screen-pop]")).to_have_attribute("data-call", "E2E-0001")
+    expect(page.locator("[data-testid=shift-answered]")).to_have_text("—")
+    expect(page.locator("[data-testid=telephony-note]")).to_be_visible()
+    page.fill("#category-search", "0604")
+    page.fill("#id_title", "咨询路灯报修")
+    page.fill("#id_description", "来电人询问路灯不亮向哪里报修。")
+    page.fill("#id_lon", f"{lon:.6f}")
+    page.fill("#id_lat", f"{lat:.6f}")
+    page.fill("#id_answer", "已告知：可在善治平台“我要反映”中上报。")
+    with page.expect_navigation():
+        page.locator("[data-testid=do-answer]").click()
+    expect(page.locator(".alert-success")).to_contain_text(re.compile(r"SR\d+"))
+    expect(page.locator("main .alert-warning")).to_contain_text("E2E-0001")
+    expect(page.locator("[data-testid=screen-pop]")).to_have_count(0)
+    expect(page.locator("#id_requester_phone")).to_have_value("")

@@ -6,7 +6,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from shanzhi.api import cases, errors, reference
+from shanzhi.api import calls, cases, errors, reference
 from shanzhi.api.auth import TokenAuth
 
 
@@ -36,3 +36,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", cases.router)
 api.add_router("", reference.router)
+api.add_router("", calls.router)

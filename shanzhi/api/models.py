@@ -24,6 +24,7 @@ class Scope(models.TextChoices):
     CASES_READ = "cases:read", _("Read cases")
     CASES_WRITE = "cases:write", _("Register cases and act on them")
     CATALOGUE_READ = "catalogue:read", _("Read the matter catalogue, grids and bodies")
+    CALLS_WRITE = "calls:write", _("Report the hotline's telephone call events")
 
 
 # The roles an integration may act in: the case roles of dispatch centres, street and
