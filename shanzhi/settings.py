@@ -55,6 +55,12 @@ def _new_field_key() -> str:
 FIELD_ENCRYPTION_KEYS = env_list("SHANZHI_FIELD_KEYS") or [
     _secret_from_var("field_keys", _new_field_key)
 ]
+# The key of the blind indexes that find an encrypted ID number or phone number without
+# decrypting (registry/blindindex.py). Every host of a deployment shares it; changing it
+# needs `manage.py registry_rotate_keys --reindex`.
+BLIND_INDEX_KEY = os.environ.get("SHANZHI_BLIND_INDEX_KEY") or _secret_from_var(
+    "blind_index_key", lambda: secrets.token_urlsafe(48)
+)
 
 DEBUG = env_bool("SHANZHI_DEBUG")
 # The demo district prints its logins and shows a "synthetic data" banner.
@@ -82,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "shanzhi.core",
     "shanzhi.org",
+    "shanzhi.registry",
     "shanzhi.duties",
     "shanzhi.cases",
     "shanzhi.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("org/", include("shanzhi.org.urls")),
+    path("registry/", include("shanzhi.registry.urls")),
     path("duties/", include("shanzhi.duties.urls")),
     path("cases/", include("shanzhi.cases.urls")),
     path("patrol/", include("shanzhi.patrol.urls")),
