@@ -126,3 +126,24 @@ def test_a_queued_report_is_kept_while_signed_out_and_sent_after_signing_in(
     result = page.get_by_test_id("patrol-result")
     expect(result).to_have_attribute("data-number", re.compile(r"^GE\d+$"))
     expect(page.get_by_test_id("patrol-refused")).to_have_attribute("data-count", "0")
+
+
+def test_solved_on_the_spot_is_recorded_closed(new_context):
+    _context, page = patrol_page(new_context)
+    # After the photo: choose the category, write what was done, tap "solved".
+    page.set_input_files(
+        "input[name=photo]", {"name": "fixed.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    page.select_option("select[name=category]", index=1)
+    page.fill("textarea[name=note], input[name=note]", "已当场劝离占道摊贩")
+    with page.expect_navigation():
+        page.get_by_test_id("patrol-solve").tap()
+    success = page.locator(".alert-success").filter(has_text=re.compile(r"GE\d+"))
+    expect(success).to_be_visible()
+    number = re.search(r"GE\d+", success.inner_text()).group(0)
+    # Closed: not among the open cases of the grid; its page says how it was solved.
+    expect(page.get_by_test_id("patrol-cases")).not_to_contain_text(number)
+    page.goto(f"/cases/{number}/")
+    expect(page.locator("[data-testid=case-state]")).to_have_attribute("data-state", "closed")
+    expect(page.locator("main")).to_contain_text("已当场劝离占道摊贩")
+    expect(page.locator("main a", has_text="fixed.png")).to_be_visible()
