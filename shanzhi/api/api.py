@@ -6,7 +6,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from shanzhi.api import calls, cases, errors, reference
+from shanzhi.api import calls, cases, errors, reference, registry
 from shanzhi.api.auth import TokenAuth
 
 
@@ -37,3 +37,4 @@ errors.install(api)
 api.add_router("", cases.router)
 api.add_router("", reference.router)
 api.add_router("", calls.router)
+api.add_router("", registry.router)

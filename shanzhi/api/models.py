@@ -25,6 +25,8 @@ class Scope(models.TextChoices):
     CASES_WRITE = "cases:write", _("Register cases and act on them")
     CATALOGUE_READ = "catalogue:read", _("Read the matter catalogue, grids and bodies")
     CALLS_WRITE = "calls:write", _("Report the hotline's telephone call events")
+    REGISTRY_READ = "registry:read", _("Find people of the grid registry, masked")
+    REGISTRY_REVEAL = "registry:reveal", _("Reveal a masked personal value for a purpose, logged")
 
 
 # The roles an integration may act in: the case roles of dispatch centres, street and

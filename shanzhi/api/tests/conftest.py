@@ -12,7 +12,14 @@ from shanzhi.duties.seed import load_catalogue
 from shanzhi.lib import geo
 from shanzhi.org.models import Body, Region
 
-ALL_SCOPES = ["cases:read", "cases:write", "catalogue:read", "calls:write"]
+ALL_SCOPES = [
+    "cases:read",
+    "cases:write",
+    "catalogue:read",
+    "calls:write",
+    "registry:read",
+    "registry:reveal",
+]
 GRID = "990101001001001"  # 东湖街道 柳岸社区 grid 1
 OTHER_STREET_GRID = "990101002001001"  # 西岭街道
 
