@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shanzhi.cases.models import Channel, RequestKind, Satisfaction
@@ -152,6 +153,14 @@ class ResidentReportForm(IntakeForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].widget = CategorySelect(
             attrs={"class": "form-select"}, choices=self.fields["category"].choices
+        )
+        # Completed from the registry's building addresses (registry/suggest.py).
+        self.fields["address"].widget.attrs.update(
+            {
+                "data-address-suggest": reverse("registry:addresses"),
+                "data-lon-input": "id_lon",
+                "data-lat-input": "id_lat",
+            }
         )
         for name in (
             "procedure",
