@@ -296,6 +296,14 @@ SMS_BACKEND = os.environ.get("SHANZHI_SMS_BACKEND", "shanzhi.core.notify.Logging
 # Tell callers without an account of their case's progress by text message (to the number
 # they gave), through SMS_BACKEND.
 SMS_TO_CALLERS = env_bool("SHANZHI_SMS_TO_CALLERS", True)
+# Spreadsheet imports into the grid registry (docs/registry-io.md): the largest upload,
+# the most rows, rows per committed batch, seconds without progress before an import
+# counts as interrupted (and may be resumed), days an upload is kept.
+REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("SHANZHI_IMPORT_MAX_MB", "20")) * 2**20
+REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("SHANZHI_IMPORT_MAX_ROWS", "200000"))
+REGISTRY_IMPORT_BATCH = int(os.environ.get("SHANZHI_IMPORT_BATCH", "2000"))
+REGISTRY_IMPORT_STALL_SECONDS = int(os.environ.get("SHANZHI_IMPORT_STALL_SECONDS", "120"))
+REGISTRY_IMPORT_KEEP_DAYS = int(os.environ.get("SHANZHI_IMPORT_KEEP_DAYS", "7"))
 # The address residents reach the portal at (e.g. https://12345.example.gov.cn), for the
 # links in text messages (a caller's link to rate their case). Without it, no link is sent.
 PUBLIC_URL = os.environ.get("SHANZHI_PUBLIC_URL", "").rstrip("/")

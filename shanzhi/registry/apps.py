@@ -37,5 +37,14 @@ class RegistryConfig(AppConfig):
                 "registry.organisation.update": _("Organisation changed"),
                 "registry.reveal": _("Full personal value shown"),
                 "registry.export_people": _("Personal data exported"),
+                "registry.import.start": _("Spreadsheet uploaded for import"),
+                "registry.import.choose": _("Import of a spreadsheet chosen"),
+                "registry.import.resume": _("Import of a spreadsheet resumed"),
+                "registry.import.discard": _("Spreadsheet import discarded"),
+                "registry.import.done": _("Spreadsheet import finished"),
+                "registry.import.people": _("People imported from a spreadsheet"),
+                "registry.import.households": _("Households imported from a spreadsheet"),
+                "registry.import.buildings": _("Buildings imported from a spreadsheet"),
+                "registry.import.organisations": _("Organisations imported from a spreadsheet"),
             }
         )

@@ -56,3 +56,4 @@ __all__ = [
     "Tenancy",
     "validate_grid",
 ]
+from shanzhi.registry.io.models import ImportIssue, ImportJob  # noqa: F401
