@@ -52,8 +52,10 @@ e2e: install
 		|| { echo "Chromium is needed at /usr/bin/chromium: apt-get install chromium"; exit 1; }; }
 	@$(PY) -m pytest e2e -p no:django --override-ini="testpaths=e2e"
 
-# Modest sizes; `make bench-large` measures the work queues at a million cases (the
-# synthetic cases take a few minutes to generate). docs/performance.md has the figures.
+# Modest sizes; `make bench-large` measures the work queues and duplicate suggestions at
+# a million cases, the spreadsheet import at 100,000 rows and the registry summaries at a
+# million people (the synthetic data take minutes to generate). docs/performance.md has
+# the figures.
 bench: install
 	@$(PY) bench/grid_lookup.py
 	@$(PY) bench/wsgi_servers.py
@@ -62,10 +64,14 @@ bench: install
 	@$(PY) bench/sweep.py
 	@$(PY) bench/open311.py
 	@$(PY) bench/duplicates.py --cases 100000
+	@$(PY) bench/import.py --rows 10000
+	@$(PY) bench/registry_summary.py --people 100000
 
 bench-large: install
 	@$(PY) bench/queues.py --cases 1000000
 	@$(PY) bench/duplicates.py --cases 1000000
+	@$(PY) bench/import.py --rows 100000
+	@$(PY) bench/registry_summary.py --people 1000000
 
 messages: install
 	@$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i node_modules -i .venv -i var

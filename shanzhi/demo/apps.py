@@ -10,4 +10,10 @@ class DemoConfig(AppConfig):
     def ready(self):
         from shanzhi.core import audit
 
-        audit.register_actions({"demo.synthetic_cases": _("Synthetic cases generated")})
+        audit.register_actions(
+            {
+                "demo.synthetic_cases": _("Synthetic cases generated"),
+                "demo.synthetic_registry": _("Synthetic registry loaded"),
+                "demo.synthetic_people": _("Synthetic people generated"),
+            }
+        )

@@ -265,6 +265,10 @@ def do_anonymise_person(person, *, actor, reason: str, note: str = "") -> Person
     )
     CareTag.objects.filter(person=locked).update(note="")
     Tenancy.objects.filter(tenant=locked).update(note="")
+    # What rounds hold about the person: visit notes and places, proposed values.
+    from shanzhi.registry.rounds.actions import forget_person
+
+    forget_person(locked)
     audit.record(
         actor,
         "registry.person.anonymise",

@@ -57,3 +57,4 @@ __all__ = [
     "validate_grid",
 ]
 from shanzhi.registry.io.models import ImportIssue, ImportJob  # noqa: F401
+from shanzhi.registry.rounds.models import ProposedChange, RoundsConfig, Visit, VisitPlan  # noqa: F401

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from shanzhi.demo import seed
+from shanzhi.demo import registry_data, seed
 from shanzhi.duties.seed import load_catalogue
 
 
@@ -31,16 +31,29 @@ class Command(BaseCommand):
             type=int,
             default=0,
             dest="random_seed",
-            help="random seed of the synthetic cases",
+            help="random seed of the synthetic cases and people",
+        )
+        parser.add_argument(
+            "--registry",
+            action="store_true",
+            help="also load the demo registry into a district loaded before it existed",
+        )
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=0,
+            help="also add this many synthetic people to the registry (for load tests)",
         )
 
-    def handle(self, *args, synthetic_grids, cases, random_seed, **options):
+    def handle(self, *args, synthetic_grids, cases, random_seed, registry, people, **options):
         if not settings.DEMO_MODE:
             raise CommandError(
                 _("The demo district is loaded in demo mode only (set SHANZHI_DEMO=1).")
             )
         if cases < 0:
             raise CommandError(_("--cases must be a positive number."))
+        if people < 0:
+            raise CommandError(_("--people must be a positive number."))
         if synthetic_grids:
             from shanzhi.demo.large import load_large
 
@@ -57,6 +70,8 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo logins (password for all: %(pw)s):") % {"pw": seed.DEMO_PASSWORD})
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role.label} · {login.where}")
+        if not loaded or registry or people:
+            registry_data.command_hook(self, people=people, seed=random_seed)
         if cases:
             self._add_cases(cases, random_seed)
 
