@@ -104,3 +104,20 @@ def test_the_telephone_system_pops_the_console_up_for_a_call(page):
     expect(page.locator("main .alert-warning")).to_contain_text("E2E-0001")
     expect(page.locator("[data-testid=screen-pop]")).to_have_count(0)
     expect(page.locator("#id_requester_phone")).to_have_value("")
+
+
+def test_the_address_is_completed_from_the_registry(page):
+    sign_in(page, "dispatcher")
+    page.goto("/console/")
+    # A building of the demo registry, found by a few characters of its address.
+    known = page.request.get("/registry/addresses/?q=号").json()["results"][0]
+    address = page.locator("[data-testid=address]")
+    address.press_sequentially(known["address"][:4], delay=30)
+    expect(address).to_have_attribute("data-suggestions", re.compile("[1-9]"))
+    options = page.locator(f"#{address.get_attribute('id')}-options option")
+    assert known["address"][:4] in options.first.get_attribute("value")
+    # Choosing an address (as from the list) fills the point with the building's.
+    address.fill(known["address"])
+    expect(address).to_have_attribute("data-chosen", known["address"])
+    assert page.input_value("#id_lon") == f"{known['lon']:.6f}"
+    assert page.input_value("#id_lat") == f"{known['lat']:.6f}"
