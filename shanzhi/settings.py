@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "shanzhi.portal",
     "shanzhi.patrol",
     "shanzhi.console",
+    "shanzhi.disputes",
     "ninja",
     "shanzhi.api",
     "shanzhi.open311",
