@@ -4,17 +4,21 @@ baseline measured in the same run.
 
     .venv/bin/python bench/duplicates.py [--cases 1000000] [--reuse DIR] [--queries 200]
         [--baseline 50] [--max-seconds 900]
+        [--database-url postgres://postgres@127.0.0.1:5432/dups_pg]
 
 Builds a var dir with the demo district and ``--cases`` synthetic cases (``seed_demo
 --cases``, as bench/queues.py does), or reuses ``--reuse DIR`` (migrated, kept afterwards,
-cases added when it holds fewer). Then, in one process against that database, for the
+cases added when it holds fewer). The database is SQLite in the var dir, or the
+PostgreSQL database ``--database-url`` names (create it first; it is analysed after the
+load, as autovacuum would). Then, in one process against that database, for the
 street dispatcher (东湖街道), the community worker (柳岸社区) and the district leader:
 
-- ``--queries`` inputs are taken from open cases received in the last 30 days that the
-  persona may see, each slightly altered as a second caller would put it: a character or
-  two dropped, the "（示例）" tag dropped, half-width punctuation, a few words added, the
-  point moved 10-100 m; half of them with the original requester's phone number (a
-  repeat caller), half with a new one;
+- ``--queries`` inputs are taken from open cases received in the 30 days before the
+  newest case (the same inputs in every run against the same database) that the persona
+  may see, each slightly altered as a second caller would put it: a character or two
+  dropped, the "（示例）" tag dropped, half-width punctuation, a few words added, the point
+  moved 10-100 m; half of them with the original requester's phone number (a repeat
+  caller), half with a new one;
 - each input is timed in three forms: everything (category, point, phone), without the
   category, without the point; the user is read afresh for every query, so that its
   scope is worked out inside the timing, as in a request;
@@ -47,7 +51,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from intake import PYTHON, ROOT, django_json, machine_line, manage, server_env
+import intake
+from intake import PYTHON, ROOT, django_json, machine_line, manage
 
 TARGET_P95_MS = 20.0
 PERSONAS = ["dispatcher", "community", "leader"]
@@ -56,10 +61,25 @@ COUNT_CODE = (
     "import json\nfrom shanzhi.cases.models import Case\nprint(json.dumps(Case.objects.count()))"
 )
 ADDED = ("又", "再次", "一直", "，请尽快处理", "，希望有关部门解决", "，已经好几天了")
+ANALYZE_CODE = (
+    "from django.db import connection\n"
+    "with connection.cursor() as cursor:\n    cursor.execute('VACUUM ANALYZE')\nprint('{}')"
+)
 
 
-def prepare(var_dir: Path, cases: int) -> int:
-    if not (var_dir / "shanzhi.sqlite3").exists():
+def use_database(url: str) -> None:
+    """Run ``manage.py`` and the measurement against ``url`` instead of the var dir's
+    SQLite."""
+    plain = intake.server_env
+
+    def server_env(var_dir: Path, port: int | None = None) -> dict[str, str]:
+        return {**plain(var_dir, port), "DATABASE_URL": url}
+
+    intake.server_env = server_env
+
+
+def prepare(var_dir: Path, cases: int, postgres: bool) -> int:
+    if not postgres and not (var_dir / "shanzhi.sqlite3").exists():
         print(f"Building the demo district in {var_dir}", flush=True)
     began = time.monotonic()
     manage(var_dir, "migrate", "--noinput", "-v0")
@@ -69,6 +89,8 @@ def prepare(var_dir: Path, cases: int) -> int:
         print(f"Adding {cases - count:,} synthetic cases (seed_demo --cases) …", flush=True)
         manage(var_dir, "seed_demo", "--cases", str(cases - count), "--seed", str(count))
         count = django_json(var_dir, COUNT_CODE)
+        if postgres:  # a fresh bulk load has no planner statistics yet
+            django_json(var_dir, ANALYZE_CODE)
     print(f"  ready in {time.monotonic() - began:.0f} s", flush=True)
     return count
 
@@ -109,6 +131,7 @@ def measure(personas: list[str], queries: int, baseline: int, seed: int, deadlin
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanzhi.settings")
     django.setup()
     from django.db.models import Q
+    from django.db.models.functions import Substr
     from django.utils import timezone
 
     from shanzhi.cases import duplicates
@@ -117,7 +140,10 @@ def measure(personas: list[str], queries: int, baseline: int, seed: int, deadlin
     from shanzhi.core.models import User
 
     rng = random.Random(seed)
-    now = timezone.now()
+    # "Now" is when the newest case was received: the same inputs in every run against
+    # the same database, however long after its build (a run compares with the last).
+    newest = Case.objects.order_by("-created").values_list("created", flat=True).first()
+    now = newest or timezone.now()
     report = {"personas": {}, "timed_out": False}
     for username in personas:
         person = User.objects.get(username=username)
@@ -127,7 +153,7 @@ def measure(personas: list[str], queries: int, baseline: int, seed: int, deadlin
             .filter(created__gte=now - duplicates.WINDOW)
             .exclude(category__isnull=True)
             .exclude(lat__isnull=True)
-            .order_by()
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
         ids = rng.sample(list(pool), min(queries, pool.count()))
@@ -187,7 +213,8 @@ def measure(personas: list[str], queries: int, baseline: int, seed: int, deadlin
             pool = cases.filter(category_id__in=list(query.categories))
             if query.street_id is not None:
                 pool = pool.filter(Q(street_id=query.street_id) | Q(street_id__isnull=True))
-            rows = duplicates.read_rows(pool)
+            excerpt = Substr("description", 1, duplicates.TEXT_CHARS)
+            rows = list(pool.annotate(excerpt=excerpt).values_list(*duplicates.FIELDS))
             best = duplicates.rank(query, rows, user, 5)
             brute.append(1000 * (time.perf_counter() - began))
             candidates.append(len(rows))
@@ -229,8 +256,11 @@ def main() -> int:
     parser.add_argument("--persona", action="append", dest="personas", choices=PERSONAS)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--max-seconds", type=float, default=900.0, help="for the timing")
+    parser.add_argument("--database-url", help="a PostgreSQL database instead of SQLite")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.database_url:
+        use_database(args.database_url)
     personas = args.personas or PERSONAS
     if args.measure:
         deadline = time.monotonic() + args.max_seconds
@@ -241,7 +271,7 @@ def main() -> int:
     var_dir = args.reuse or Path(tempfile.mkdtemp(prefix="shanzhi-bench-duplicates-"))
     var_dir.mkdir(parents=True, exist_ok=True)
     try:
-        count = prepare(var_dir, args.cases)
+        count = prepare(var_dir, args.cases, bool(args.database_url))
         load_before = machine_line()
         command = [PYTHON, str(Path(__file__).resolve()), "--measure"]
         command += ["--queries", str(args.queries), "--baseline", str(args.baseline)]
@@ -251,7 +281,7 @@ def main() -> int:
         done = subprocess.run(
             command,
             cwd=ROOT,
-            env=server_env(var_dir),
+            env=intake.server_env(var_dir),
             capture_output=True,
             text=True,
             timeout=args.max_seconds + 600,
@@ -265,8 +295,9 @@ def main() -> int:
         sys.exit(f"the measurement failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
 
+    database = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"\n{count:,} cases; {platform.processor() or platform.machine()}, "
+        f"\n{count:,} cases on {database}; {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}.\nBefore: {load_before}; after: {load_after}."
     )
     if report["timed_out"]:

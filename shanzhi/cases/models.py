@@ -198,7 +198,8 @@ class Case(models.Model):
             ),
             # Duplicate detection (cases/duplicates.py): the recent cases of the grids near
             # a point, and of a category class anywhere, with every column its filters
-            # read, the visibility's included (rows are read for the chosen few only);
+            # read, the visibility's included, and on PostgreSQL the case id (the
+            # candidates are chosen from the index alone, rows are read for those only);
             # and a caller's earlier cases by phone.
             models.Index(
                 fields=[
@@ -212,6 +213,7 @@ class Case(models.Model):
                     "scope_path",
                     "responsible_body",
                 ],
+                include=["id"],
                 name="case_similar_grid",
             ),
             models.Index(
@@ -224,6 +226,7 @@ class Case(models.Model):
                     "scope_path",
                     "responsible_body",
                 ],
+                include=["id"],
                 name="case_similar_category",
             ),
             models.Index(fields=["requester_phone", "created"], name="case_requester_phone"),

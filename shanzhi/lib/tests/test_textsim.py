@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -85,3 +87,21 @@ def test_punctuation_width_and_spacing_do_not_change_the_score(a, b):
 def test_normalize_is_idempotent(a):
     once = textsim.normalize(a)
     assert textsim.normalize(once) == once
+
+
+def _normalize_by_definition(text: str) -> str:
+    """Punctuation, symbols and spaces out, NFKC, case folded, and out again."""
+    text = textsim._NOT_WORD.sub("", text)
+    return textsim._NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def test_normalize_folds_case_and_width_after_removing_punctuation():
+    assert textsim.normalize("Straße，ＳＴＲＡＳＳＥ！") == "strassestrasse"
+    assert textsim.normalize("路灯不亮") == "路灯不亮"  # nothing to fold: returned as it is
+    assert textsim.normalize("ﬁ号楼") == "fi号楼"  # a ligature, unfolded by NFKC
+
+
+@modest
+@given(any_text)
+def test_normalize_follows_its_definition(a):
+    assert textsim.normalize(a) == _normalize_by_definition(a)
