@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "shanzhi.patrol",
     "shanzhi.console",
     "shanzhi.disputes",
+    "shanzhi.petitions",
     "ninja",
     "shanzhi.api",
     "shanzhi.open311",

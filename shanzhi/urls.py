@@ -29,6 +29,7 @@ urlpatterns = [
     path("patrol/", include("shanzhi.patrol.urls")),
     path("console/", include("shanzhi.console.urls")),
     path("disputes/", include("shanzhi.disputes.urls")),
+    path("petitions/", include("shanzhi.petitions.urls")),
     path("api/v1/", api_v1.urls),
     path("open311/v2/", include("shanzhi.open311.urls")),
     path("", include("shanzhi.portal.urls")),

@@ -2,9 +2,17 @@
 
 Visibility follows the org tree like everything else: staff see the cases located in
 their area; a department sees the cases its body leads or assists; a requester sees their
-own. The parties decide which transitions of the procedure a user may take.
+own. A report about a body (举报, a 检举控告 petition) is kept from everyone implicated
+with that body, whatever their area: they do not see it at all, are never told of it,
+and an attempt to open it is refused like any case out of reach and logged (DOMAIN §6;
+信访工作条例 Arts. 30, 46). The parties decide which transitions of the procedure a
+user may take.
 """
 
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -39,14 +47,21 @@ def case_filter(user) -> Q:
     if scope.everything:
         return Q()
     query = Q(requester=user)
+    others = [Q(scope_path__startswith=path) for path in scope.region_paths]
     followed = followed_case_ids(user)
     if followed:
-        query |= Q(pk__in=followed)
-    for path in scope.region_paths:
-        query |= Q(scope_path__startswith=path)
+        others.append(Q(pk__in=followed))
     if scope.body_ids:
-        query |= Q(responsible_body__in=scope.body_ids) | Q(assisting_bodies__in=scope.body_ids)
-    return query
+        others.append(
+            Q(responsible_body__in=scope.body_ids) | Q(assisting_bodies__in=scope.body_ids)
+        )
+    if not others:
+        return query
+    seen = reduce(or_, others)
+    kept = kept_body_ids(user)
+    if kept:  # reports about these bodies: only the user's own stays theirs
+        seen &= ~Q(accused_body__in=sorted(kept))
+    return query | seen
 
 
 def followed_case_ids(user) -> list[int]:
@@ -107,8 +122,37 @@ def access_case(user, number: str):
         .first()
     )
     if case is None:
+        _log_kept(user, number)
         raise Http404(_("No such case in your area."))
     return case
+
+
+def _log_kept(user, number: str) -> None:
+    """Someone implicated with the body a report is about tried to open it: they were
+    refused as for any case out of reach (the answer does not say the report exists), and
+    the attempt is logged on the case."""
+    from shanzhi.cases.models import Case
+    from shanzhi.core import audit
+
+    if not getattr(user, "is_authenticated", False):
+        return
+    case = (
+        Case.objects.filter(number=number, accused_body__isnull=False)
+        .select_related("accused_body__region")
+        .first()
+    )
+    if case is None or not is_implicated(user, case.accused_body):
+        return
+    with transaction.atomic():
+        audit.record(
+            user,
+            "case.refused",
+            case,
+            after={"accused_body": case.accused_body_id},
+            note=_("Refused: implicated with the body reported on."),
+            legal_basis="《信访工作条例》第三十条、第四十六条",
+            scope_path=case.scope_path,
+        )
 
 
 def only_follows(user, case) -> bool:
@@ -152,12 +196,15 @@ def implicated_body_ids(accused) -> set[int]:
     return ids
 
 
-def is_implicated(user, accused) -> bool:
-    """``user`` belongs to, acts for or works at the unit of the body reported on."""
+def is_implicated(user, accused, implicated: set[int] | None = None) -> bool:
+    """``user`` belongs to, acts for or works at the unit of the body reported on
+    (``implicated``: its ``implicated_body_ids``, when already known)."""
     scope = scope_of(user)
     if scope.everything:
         return False
-    if implicated_body_ids(accused) & (scope.body_ids | acting_body_ids(user)):
+    if implicated is None:
+        implicated = implicated_body_ids(accused)
+    if implicated & (scope.body_ids | acting_body_ids(user)):
         return True
     # A street or community body: anyone holding a role at that very unit (its leaders,
     # its dispatchers, its staff) works with it.
@@ -180,3 +227,45 @@ def acting_body_ids(user) -> set[int]:
             if _holds_at(scope, body.region.path, BODY_KIND_REGION_ROLES[body.kind]):
                 ids.add(body.pk)
     return ids
+
+
+def kept_body_ids(user) -> set[int]:
+    """The bodies ``user`` is implicated with (``is_implicated``), all at once: reports
+    about them are kept from the user. Worked out once per scope (a request)."""
+    from shanzhi.org.models import Body
+
+    scope = scope_of(user)
+    if scope.everything or not scope.is_staff:
+        return set()
+    cached = getattr(user, "_shanzhi_kept_bodies", None)
+    if cached is not None and cached[0] is scope:
+        return cached[1]
+    mine = scope.body_ids | acting_body_ids(user)
+    rows = list(Body.objects.filter(pk__in=mine).values_list("parent_id", "region_id", "kind"))
+    # The user's bodies, the bodies those belong to, and the bodies worked by the same
+    # people as one of them (the inverse of ``implicated_body_ids``) …
+    kept = set(mine) | {parent for parent, _region, _kind in rows if parent}
+    same_people = []
+    for _parent, region_id, kind in rows:
+        roles = BODY_KIND_REGION_ROLES.get(kind, set())
+        kinds = [k for k, k_roles in BODY_KIND_REGION_ROLES.items() if k_roles & roles]
+        if kinds:
+            same_people.append(Q(region_id=region_id, kind__in=kinds))
+    # … and the street or community bodies of the units where the user holds a role.
+    paths = sorted(path for path, roles in scope.roles_at.items() if path and roles)
+    if paths:
+        same_people.append(Q(kind__in=list(BODY_KIND_REGION_ROLES), region__path__in=paths))
+    if same_people:
+        kept |= set(Body.objects.filter(reduce(or_, same_people)).values_list("pk", flat=True))
+    user._shanzhi_kept_bodies = (scope, kept)
+    return kept
+
+
+def not_implicated(case, users) -> list:
+    """``users`` without those implicated with the body the case reports on: they are
+    never told of it."""
+    users = [u for u in users if u is not None]
+    if not case.accused_body_id:
+        return users
+    implicated = implicated_body_ids(case.accused_body)
+    return [u for u in users if not is_implicated(u, case.accused_body, implicated)]

@@ -18,6 +18,7 @@ class CasesConfig(AppConfig):
             "case.reveal_requester": _("Requester's full number shown"),
             "case.follow": _("Followed by a resident with the same matter"),
             "case.unfollow": _("No longer followed by a resident"),
+            "case.refused": _("Opening refused: implicated with the body reported on"),
         }
         for procedure in all_procedures():
             for transition in procedure.transitions:

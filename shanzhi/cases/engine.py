@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shanzhi.cases import clocks, extensions
-from shanzhi.cases.access import implicated_body_ids, parties_of
+from shanzhi.cases.access import implicated_body_ids, not_implicated, parties_of
 from shanzhi.cases.models import Attachment, Case, Clock, RequestKind, Supervision
 from shanzhi.cases.procedure import Party, Transition, get
 from shanzhi.cases.routing import body_people, locate, notify_bodies, propose
@@ -341,7 +341,7 @@ def do_transition(
         notify_bodies(case, action, note=note, target=target)
         if "category" in transition.needs and case.responsible_body_id:
             notify(
-                body_people(case.responsible_body),
+                not_implicated(case, body_people(case.responsible_body)),
                 _("Category of %(number)s changed to %(category)s")
                 % {"number": case.number, "category": case.category},
                 note,

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shanzhi.cases import clocks
-from shanzhi.cases.access import parties_of
+from shanzhi.cases.access import not_implicated, parties_of
 from shanzhi.cases.models import Case, ExtensionRequest, ExtensionStatus
 from shanzhi.core.notify import notify
 from shanzhi.core.roles import Role
@@ -179,6 +179,8 @@ def waiting_for(user, limit: int = 200) -> list[ExtensionRequest]:
 
 
 def _tell(users, subject, body: str, case) -> None:
-    """Notify ``users``; ``subject()`` is written in the deployment's language."""
+    """Notify ``users`` (never anyone implicated with the body the case reports on);
+    ``subject()`` is written in the deployment's language."""
+    users = not_implicated(case, users)
     with translation.override(settings.LANGUAGE_CODE):
         notify(users, subject(), body, reverse("case_detail", args=[case.number]))

@@ -163,8 +163,9 @@ def _indexable(query: Q, own) -> Q:
     """``case_filter``'s query in a shape answered from indexes, same cases: the cases a
     body assists as a list of ids (a join would repeat cases; mostly the list is empty
     and drops out), the user's own cases as the list ``own`` of their ids (likewise),
-    and on SQLite a path prefix as a range (its LIKE cannot use an index; on PostgreSQL
-    a range would follow the collation, which need not order paths by their bytes)."""
+    the reports kept from the user as a list of ids, and on SQLite a path prefix as a
+    range (its LIKE cannot use an index; on PostgreSQL a range would follow the
+    collation, which need not order paths by their bytes)."""
     children = []
     for child in query.children:
         if isinstance(child, Q):
@@ -180,6 +181,12 @@ def _indexable(query: Q, own) -> Q:
             child = Q(pk__in=assisted)
         elif child[0] == "requester":
             child = Q(pk__in=own)
+        elif child[0] == "accused_body__in":
+            # Reports kept from the user (few), listed from the index of the body reported
+            # on, so that the queue's index still answers the rest.
+            reports = Case.objects.filter(accused_body__in=child[1])
+            kept = list(reports.values_list("pk", flat=True)[:LIST_MAX])
+            child = Q(pk__in=kept if len(kept) < LIST_MAX else reports.values("pk"))
         children.append(child)
     return Q(*children, _connector=query.connector, _negated=query.negated)
 

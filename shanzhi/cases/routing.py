@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shanzhi.cases.access import BODY_KIND_REGION_ROLES, implicated_body_ids
+from shanzhi.cases.access import BODY_KIND_REGION_ROLES, implicated_body_ids, not_implicated
 from shanzhi.cases.procedure import Audience
 from shanzhi.core.notify import notify, notify_phone
 from shanzhi.core.roles import Role
@@ -155,7 +155,8 @@ def _tell_requester(case, subject: str, note: str, url: str) -> None:
 
 
 def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
-    """Tell the audiences the procedure declares for ``action`` (``Transition.tells``)."""
+    """Tell the audiences the procedure declares for ``action`` (``Transition.tells``);
+    never anyone implicated with the body a report is about (``_tell_staff``)."""
     transition = case.procedure_def.by_action.get(action)
     tells = transition.tells if transition is not None else ()
     if not tells:
@@ -164,7 +165,8 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
     subject = f"{case.number} {case.title}"
     if Audience.BODY in tells and case.responsible_body_id:
         body = case.responsible_body
-        notify(
+        _tell_staff(
+            case,
             body_people(body),
             _("New case for %(body)s: %(subject)s") % {"body": body.name, "subject": subject},
             note,
@@ -172,7 +174,8 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
         )
         if body.kind in STREET_LEVEL_KINDS:
             district = _district()
-            notify(
+            _tell_staff(
+                case,
                 _leaders_of(district),
                 _("Copy for supervision: %(subject)s dispatched to %(body)s")
                 % {"subject": subject, "body": body.name},
@@ -180,7 +183,8 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
                 url,
             )
         for helper in case.assisting_bodies.all():
-            notify(
+            _tell_staff(
+                case,
                 body_people(helper),
                 _("Case to assist for %(body)s: %(subject)s")
                 % {"body": helper.name, "subject": subject},
@@ -189,7 +193,8 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
             )
     if Audience.DISPATCH_CENTRE in tells:
         street_or_district = case.street or _district()
-        notify(
+        _tell_staff(
+            case,
             _leaders_of(street_or_district),
             _("To decide — %(action)s: %(subject)s")
             % {"action": transition.label, "subject": subject},
@@ -222,7 +227,8 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
 
         followers = followers_to_tell(case)
         if followers:
-            notify(
+            _tell_staff(
+                case,
                 followers,
                 _("A case you follow, %(number)s: %(state)s")
                 % {"number": case.number, "state": case.get_state_display()},
@@ -237,3 +243,9 @@ def notify_bodies(case, action: str, *, note: str = "", target=None) -> None:
             note,
             reverse("case_detail", args=[target.number]),
         )
+
+
+def _tell_staff(case, users, subject: str, note: str, url: str) -> None:
+    """Tell ``users`` of a step, leaving out anyone implicated with the body the case
+    reports on: they are never told of it."""
+    notify(not_implicated(case, users), subject, note, url)

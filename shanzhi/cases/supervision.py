@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shanzhi.cases.access import acting_body_ids, parties_of
+from shanzhi.cases.access import acting_body_ids, not_implicated, parties_of
 from shanzhi.cases.models import Clock, Supervision
 from shanzhi.cases.procedure import Party, get
 from shanzhi.cases.routing import body_people
@@ -53,7 +53,7 @@ def do_supervise(case, *, actor, deadline, note: str) -> Supervision:
     from shanzhi.core.notify import notify
 
     notify(
-        body_people(case.responsible_body),
+        not_implicated(case, body_people(case.responsible_body)),
         _("Supervision order (督办) on %(number)s") % {"number": case.number},
         note.strip(),
         reverse("case_detail", args=[case.number]),

@@ -4,11 +4,12 @@ never known to it (DOMAIN §6)."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from shanzhi.cases.access import may_see_requester
 from shanzhi.cases.engine import Intake, do_create_case, do_transition
 from shanzhi.cases.models import Case
+from shanzhi.core.models import AuditEvent
 from shanzhi.duties.models import MatterCategory
 from shanzhi.duties.seed import load_catalogue
 from shanzhi.lib import geo
@@ -91,19 +92,79 @@ def test_dispatching_to_the_body_reported_on_is_refused(persona):
 def test_the_body_reported_on_never_learns_who_reported(persona, client_as):
     office = Body.objects.get(name="东湖街道办事处")
     case = report_on(persona, office, category="0602")
-    # The street's staff act for the street office and see cases in their street, but
-    # not who reported …
+    # The street's staff act for the street office: though the case lies in their street,
+    # they do not see it at all, nor who reported …
     assert not may_see_requester(persona("streetstaff"), case)
     page = client_as("streetstaff").get(reverse("case_detail", args=[case.number]))
-    assert page.status_code == 200
+    assert page.status_code == 404
     text = page.content.decode()
-    assert "举报人甲" not in text and "1111" not in text
-    # … and so does the street's own dispatcher, who works at the same street …
+    assert "举报人甲" not in text and "1111" not in text and "举报某单位" not in text
+    # … and the attempt is logged on the case, as a refusal.
+    refused = AuditEvent.objects.for_object(case).filter(action="case.refused")
+    assert [e.actor.username for e in refused] == ["streetstaff"]
+    # The street's own dispatcher works at the same street: kept out too …
     assert not may_see_requester(persona("dispatcher"), case)
+    assert not Case.objects.visible_to(persona("dispatcher")).filter(pk=case.pk).exists()
     # … while the district's dispatch centre sees the (masked) requester and the body.
     assert may_see_requester(persona("centre"), case)
     text = client_as("centre").get(reverse("case_detail", args=[case.number])).content
     assert "举报人甲" in text.decode() and office.name in text.decode()
+    assert AuditEvent.objects.for_object(case).filter(action="case.refused").count() == 1
+
+
+def test_reports_are_kept_from_the_implicated_in_every_list(persona):
+    """Visibility, the work queues and the notices leave out whoever is implicated with
+    the body reported on; a case that is not a report stays where it was."""
+    from shanzhi.cases import queues
+    from shanzhi.cases.access import not_implicated
+    from shanzhi.core.models import Notification
+
+    office = Body.objects.get(name="东湖街道办事处")
+    case = report_on(persona, office, category="0602")
+    plain = do_create_case(
+        Intake(
+            procedure="service_request",
+            channel="phone",
+            title="路灯不亮",
+            description="测试",
+            lon=point()[0],
+            lat=point()[1],
+            category=MatterCategory.objects.get(code="0604"),
+        ),
+        actor=persona("dispatcher"),
+    )
+    now = timezone.now()
+    for username in ("streetstaff", "dispatcher", "community"):
+        user = persona(username)
+        assert not Case.objects.visible_to(user).filter(pk=case.pk).exists(), username
+        assert Case.objects.visible_to(user).filter(pk=plain.pk).exists(), username
+        for key in ("all", "dispatch"):
+            ids = set(queues.queue_cases(user, key, now)[0].values_list("pk", flat=True))
+            assert case.pk not in ids and (key != "all" or plain.pk in ids), (username, key)
+    for username in ("centre", "leader"):
+        assert Case.objects.visible_to(persona(username)).filter(pk=case.pk).exists()
+    assert not_implicated(case, [persona("streetstaff"), persona("leader")]) == [persona("leader")]
+    before = set(Notification.objects.values_list("pk", flat=True))
+    other = Body.objects.get(name="区城市管理局")
+    do_transition(case, "dispatch", actor=persona("centre"), body=other)
+    do_transition(case, "accept", actor=persona("department"))
+    do_transition(
+        case, "request_extension", actor=persona("department"), extension=2, note="需要现场核实"
+    )
+    told = Notification.objects.exclude(pk__in=before).values_list("recipient__username", flat=True)
+    assert told and not {"streetstaff", "dispatcher", "community"} & set(told)
+
+
+def test_the_kept_bodies_are_those_a_user_is_implicated_with(persona):
+    from shanzhi.cases.access import is_implicated, kept_body_ids
+    from shanzhi.core.models import User
+
+    bodies = list(Body.objects.select_related("region"))
+    users = list(User.objects.filter(memberships__isnull=False).distinct()[:40])
+    assert len(users) > 10
+    for user in [*users, persona("streetstaff"), persona("community"), persona("centre")]:
+        kept = kept_body_ids(user)
+        assert kept == {b.pk for b in bodies if is_implicated(user, b)}, user.username
 
 
 def test_the_intake_form_names_the_body_reported_on(client_as):
