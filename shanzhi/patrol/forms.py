@@ -5,19 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shanzhi.cases.models import Case
 from shanzhi.duties.models import CategoryKind, MatterCategory
+from shanzhi.lib import images
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
-
-
-def _is_photo(upload) -> bool:
-    """Check the file's first bytes, not only the type the browser claims."""
-    head = upload.read(12)
-    upload.seek(0)
-    return (
-        head.startswith(b"\xff\xd8\xff")
-        or head.startswith(b"\x89PNG")
-        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
-    )
 
 
 def event_categories():
@@ -71,6 +61,6 @@ class PatrolForm(forms.Form):
                 _("The photo is larger than %(mb)d MB.")
                 % {"mb": settings.CASE_MAX_ATTACHMENT_BYTES // 2**20}
             )
-        if photo.content_type not in PHOTO_TYPES or not _is_photo(photo):
+        if photo.content_type not in PHOTO_TYPES or not images.is_photo(photo):
             raise forms.ValidationError(_("The file is not a photo (JPEG, PNG or WebP)."))
         return photo

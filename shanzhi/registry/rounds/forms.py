@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shanzhi.lib import images
 from shanzhi.registry.forms import GridChoiceField
 from shanzhi.registry.models import (
     CareTag,
@@ -204,17 +205,6 @@ class CancelForm(forms.Form):
 # --- Recording a visit --------------------------------------------------------------
 
 
-def _is_photo(upload) -> bool:
-    """Check the file's first bytes, not only the type the browser claims."""
-    head = upload.read(12)
-    upload.seek(0)
-    return (
-        head.startswith(b"\xff\xd8\xff")
-        or head.startswith(b"\x89PNG")
-        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
-    )
-
-
 class RecordForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -263,7 +253,7 @@ class RecordForm(forms.Form):
                 _("The photo is larger than %(mb)d MB.")
                 % {"mb": settings.CASE_MAX_ATTACHMENT_BYTES // 2**20}
             )
-        if photo.content_type not in PHOTO_TYPES or not _is_photo(photo):
+        if photo.content_type not in PHOTO_TYPES or not images.is_photo(photo):
             raise ValidationError(_("The file is not a photo (JPEG, PNG or WebP)."))
         return photo
 
