@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from shanzhi.cases.models import Channel, RequestKind
-from shanzhi.cases.procedure import all_procedures
+from shanzhi.cases.procedure import all_procedures, generic_procedures
 from shanzhi.duties.models import CategoryKind, Urgency
 from shanzhi.lib import identity
 
@@ -39,6 +39,9 @@ def _phone(value: str) -> str:
 
 Text = Annotated[str, StringConstraints(pattern=PRINTABLE), AfterValidator(_printable)]
 ProcedureKey = Literal[tuple(p.key for p in all_procedures())]  # type: ignore[valid-type]
+# Cases the API may register: an owned procedure's (a petition, a mediation) are
+# registered on their own pages, with the records they need (``Procedure.owner``).
+NewCaseProcedure = Literal[tuple(p.key for p in generic_procedures())]  # type: ignore[valid-type]
 
 
 class Input(Schema):
@@ -64,7 +67,7 @@ def refuse_unknown_parameters(request, model) -> None:
 
 
 class CaseIn(Input):
-    procedure: ProcedureKey = Field(  # type: ignore[valid-type]
+    procedure: NewCaseProcedure = Field(  # type: ignore[valid-type]
         "service_request", description="The procedure the case follows."
     )
     channel: Channel = Field(Channel.WEB, description="How the matter reached the platform.")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from shanzhi.cases.engine import TransitionConflict, do_transition
 from shanzhi.cases.models import Case
-from shanzhi.cases.procedure import all_procedures
+from shanzhi.cases.procedure import generic_procedures
 
 MAX_CASES = 100
 AS_PROPOSED = "_as_proposed"
@@ -22,7 +22,7 @@ def bulk_actions() -> dict[str, str]:
     that takes a body is offered "as proposed": to the body the dispatch catalogue
     proposed for each case."""
     actions = {}
-    for procedure in all_procedures():
+    for procedure in generic_procedures():
         for t in procedure.transitions:
             if not t.bulk:
                 continue

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shanzhi.cases import clocks, extensions
+from shanzhi.cases import clocks, extensions, gates
 from shanzhi.cases.access import implicated_body_ids, not_implicated, parties_of
 from shanzhi.cases.models import Attachment, Case, Clock, RequestKind, Supervision
 from shanzhi.cases.procedure import Party, Transition, get
@@ -89,7 +89,20 @@ _INTAKE_READ_FIELDS = [
 ]
 
 
-def do_create_case(intake: Intake, *, actor, now=None, attachments=()) -> Case:
+def _check_owner(procedure, owner: str) -> None:
+    """Cases of an owned procedure are created and moved only by their app's actions
+    (``Procedure.owner``)."""
+    if procedure.owner and owner != procedure.owner:
+        raise ValidationError(
+            _(
+                "Cases of the kind “%(procedure)s” are registered and handled on their own "
+                "pages, with the records and documents each step needs."
+            )
+            % {"procedure": procedure.label}
+        )
+
+
+def do_create_case(intake: Intake, *, actor, now=None, attachments=(), owner: str = "") -> Case:
     """Register a case. Everything that only reads — the checks, the grid, the dispatch
     proposal, the time limits — is done before the write transaction opens: on SQLite
     that transaction holds the database's write lock, so it holds it for the writes
@@ -97,6 +110,7 @@ def do_create_case(intake: Intake, *, actor, now=None, attachments=()) -> Case:
     stored, or none of them."""
     now = now or timezone.now()
     procedure = get(intake.procedure)
+    _check_owner(procedure, owner)
     category = intake.category
     if category is not None and not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
@@ -176,7 +190,11 @@ def do_create_case(intake: Intake, *, actor, now=None, attachments=()) -> Case:
     return case
 
 
-def allowed_transitions(user, case) -> list[Transition]:
+def allowed_transitions(user, case, *, owner: str = "") -> list[Transition]:
+    """The steps ``user`` may take now; none of an owned procedure's unless asked by its
+    owner (``Procedure.owner``)."""
+    if case.procedure_def.owner != owner:
+        return []
     parties = parties_of(user, case)
     found = [
         t
@@ -207,9 +225,11 @@ def do_transition(
     target: Case | None = None,
     category: MatterCategory | None = None,
     now=None,
+    owner: str = "",
 ) -> Case:
     now = now or timezone.now()
     procedure = case.procedure_def
+    _check_owner(procedure, owner)
     transition = procedure.by_action.get(action)
     if transition is None:
         raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
@@ -240,6 +260,7 @@ def do_transition(
             _("The %(window)s has ended; this is no longer possible.")
             % {"window": procedure.by_clock[transition.within].label}
         )
+    gates.check(case, transition, now)
     request = None
     if transition.extension_step:
         request = extensions.pending(case)

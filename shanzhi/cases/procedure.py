@@ -99,6 +99,10 @@ class Transition:
     # Who is told (``Audience``); a merge ("case" in needs) also tells the target's
     # requester.
     tells: tuple[str, ...] = ()
+    # Conditions kept by another app, checked by the engine before the step is taken
+    # (``cases/gates.py``): e.g. "legal_review", a passing legal review of the current
+    # draft of the decision.
+    gates: tuple[str, ...] = ()
     legal_basis: str = ""
     style: str = "primary"  # button colour on the case page
 
@@ -118,6 +122,13 @@ class Procedure:
     number_prefix: str = "CS"
     # The clock an approved extension (延期) moves.
     extended_clock: str = "handle"
+    # The app whose own actions create these cases and take their steps, with the
+    # records, documents and checks the steps need (a petition's notices, a mediation's
+    # agreement). The engine refuses anyone else, so the generic case page, the bulk
+    # actions and the JSON API cannot take them bare. "" for the engine's own procedures.
+    owner: str = ""
+    # The URL name (taking the case number) of the owner's page for one case.
+    own_page: str = ""
     by_action: dict[str, Transition] = field(init=False)
     by_state: dict[str, State] = field(init=False)
     by_clock: dict[str, ClockSpec] = field(init=False)
@@ -163,6 +174,7 @@ class Procedure:
             assert not any(self.by_state[s].final for s in t.sources), (
                 f"{self.key}.{t.action}: leaves a final state"
             )
+        assert bool(self.owner) == bool(self.own_page), f"{self.key}: owner without a page"
 
     def extension_transition(self, step: str) -> Transition | None:
         return next((t for t in self.transitions if t.extension_step == step), None)
@@ -242,3 +254,9 @@ def get(key: str) -> Procedure:
 
 def all_procedures() -> list[Procedure]:
     return list(_REGISTRY.values())
+
+
+def generic_procedures() -> list[Procedure]:
+    """The procedures whose cases anyone with the right party creates and moves through
+    the generic pages and the API: those no app owns."""
+    return [p for p in _REGISTRY.values() if not p.owner]

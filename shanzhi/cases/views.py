@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -134,6 +135,9 @@ def detail(request, number):
             "clocks": case_clocks,
             "events": events,
             "transitions": transitions,
+            "own_page": reverse(procedure.own_page, args=[case.number])
+            if procedure.own_page
+            else "",
             "form": form,
             "show_requester": may_see_requester(request.user, case),
             "may_reveal": may_reveal(request.user, case),

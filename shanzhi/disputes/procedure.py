@@ -27,6 +27,8 @@ from shanzhi.cases.procedure import (
 
 D, H, S, C = Party.DISPATCHER, Party.HANDLER, Party.SUPERVISOR, Party.COMMUNITY
 LAW = "《中华人民共和国人民调解法》"
+# The app that creates mediation cases and takes their steps (``Procedure.owner``).
+OWNER = "disputes"
 # The national law sets no mediation period; 30 days is the local rule this default
 # follows (Shenzhen 2022). The article number is not verified: a deployment sets its own
 # limit in the time-limit table.
@@ -196,6 +198,8 @@ PROCEDURE = register(
         legal_basis=LAW,
         number_prefix="MD",
         extended_clock="mediation",
+        owner=OWNER,
+        own_page="disputes:dispute",
     )
 )
 

@@ -235,7 +235,7 @@ def _register(reg: Registration, *, actor, now, office: bool) -> Petition:
         accused_body=reg.accused_body if accusation else None,
     )
     with transaction.atomic():
-        case = do_create_case(intake, actor=actor, now=received)
+        case = do_create_case(intake, actor=actor, now=received, owner=procedures.OWNER)
         petition = Petition(
             case=case,
             petition_class=reg.petition_class,
@@ -428,7 +428,7 @@ def do_request_review(
     )
     try:
         with transaction.atomic():
-            case = do_create_case(intake, actor=actor, now=requested_at)
+            case = do_create_case(intake, actor=actor, now=requested_at, owner=procedures.OWNER)
             review = Review(
                 case=case,
                 review_of=reviewed,

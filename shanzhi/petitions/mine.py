@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shanzhi.cases.engine import TransitionConflict, allowed_transitions
 from shanzhi.duties.calendar import current_calendar
-from shanzhi.petitions import access, actions, pages, periods
+from shanzhi.petitions import access, actions, pages, periods, procedures
 from shanzhi.petitions.forms import EvaluationForm, PetitionForm, ReviewRequestForm
 from shanzhi.petitions.identity import Petitioner
 from shanzhi.petitions.models import FileKind, Petition, PetitionChannel, Review, ReviewLevel
@@ -68,7 +68,12 @@ def mine_detail(request, number):
     level = len(cases)  # the next review's level: 1 after the petition, 2 after a review
     may_ask, ends = _review_window(last, level)
     rating = next(
-        (t for t in allowed_transitions(request.user, last) if t.action == "evaluate"), None
+        (
+            t
+            for t in allowed_transitions(request.user, last, owner=procedures.OWNER)
+            if t.action == "evaluate"
+        ),
+        None,
     )
     return render(
         request,

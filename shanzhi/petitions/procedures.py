@@ -43,6 +43,8 @@ ART_35 = f"{REGULATION}第三十五条"
 ART_36 = f"{REGULATION}第三十六条"
 
 PETITION = "petition"
+# The app that creates these cases and takes their steps (``Procedure.owner``).
+OWNER = "petitions"
 REVIEW = "petition_review"
 REREVIEW = "petition_rereview"
 KEYS = (PETITION, REVIEW, REREVIEW)
@@ -320,6 +322,8 @@ PETITION_PROCEDURE = register(
         legal_basis=REGULATION,
         number_prefix="XF",
         extended_clock="handle",
+        owner=OWNER,
+        own_page="petitions:detail",
     )
 )
 
@@ -433,6 +437,8 @@ def _review(key: str, label, article: str, prefix: str, *, hearing: bool) -> Pro
             legal_basis=article,
             number_prefix=prefix,
             extended_clock="decide",
+            owner=OWNER,
+            own_page="petitions:detail",
         )
     )
 

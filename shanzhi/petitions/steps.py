@@ -95,6 +95,7 @@ def do_take_step(
             extension=extension,
             satisfaction=satisfaction,
             now=now,
+            owner=procedures.OWNER,
         )
         finish = _FINISH.get(action)
         if finish is not None:

@@ -184,7 +184,7 @@ def _detail(request, case, *, revealed: bool = False, status: int = 200, reveal_
     hidden = access.hidden(request.user, case) and not revealed
     may_read = access.may_read(request.user, case)
     review = Review.objects.filter(case=case).first()
-    transitions = allowed_transitions(request.user, case)
+    transitions = allowed_transitions(request.user, case, owner=procedures.OWNER)
     body_choices = Body.objects.active().order_by("region__path", "name")
     answered = case.state in actions.ANSWERED
     context = {

@@ -28,6 +28,7 @@ from shanzhi.disputes.actions.mediation import (
 )
 from shanzhi.disputes.models import Agreement, AgreementKind, Dispute
 from shanzhi.disputes.notices import body_people
+from shanzhi.disputes.procedure import OWNER
 
 ART29 = "《人民调解法》第二十八条、第二十九条"
 ART30 = "《人民调解法》第二十八条、第三十条"
@@ -123,7 +124,9 @@ def do_conclude_agreement(dispute, *, actor, at, now=None):
         if not claimed:
             raise ValidationError(_("The agreement is already in effect."))
         # The clocks count from the day it binds, not from the day it is recorded.
-        do_transition(case, action, actor=actor, note=note, now=max(at, _mediation_start(case)))
+        do_transition(
+            case, action, actor=actor, note=note, now=max(at, _mediation_start(case)), owner=OWNER
+        )
         agreement.refresh_from_db()
         if written:
             _tell_confirmation_window(dispute, case, agreement)

@@ -32,6 +32,7 @@ from shanzhi.disputes.models import (
     Session,
 )
 from shanzhi.disputes.places import located
+from shanzhi.disputes.procedure import OWNER
 from shanzhi.org.models import Level
 
 LAW = "《人民调解法》"
@@ -148,7 +149,7 @@ def do_register_dispute(
         requester_phone=first.phone,
     )
     with transaction.atomic():
-        case = do_create_case(intake, actor=actor, now=now)
+        case = do_create_case(intake, actor=actor, now=now, owner=OWNER)
         dispute = Dispute.objects.create(
             case=case,
             category=category,
@@ -212,7 +213,13 @@ def do_accept_dispute(dispute, *, actor, committee, mediators, lead, note: str =
         raise ValidationError(_("A dispute has at least two parties: name them first."))
     with transaction.atomic():
         do_transition(
-            case, "accept_mediation", actor=actor, body=committee.body, note=note, now=now
+            case,
+            "accept_mediation",
+            actor=actor,
+            body=committee.body,
+            note=note,
+            now=now,
+            owner=OWNER,
         )
         Dispute.objects.filter(pk=dispute.pk).update(committee=committee)
         dispute.committee = committee
@@ -224,7 +231,7 @@ def do_accept_dispute(dispute, *, actor, committee, mediators, lead, note: str =
 
 def do_decline_dispute(dispute, *, actor, note: str, now=None):
     _require_state(dispute.case, "applied")
-    do_transition(dispute.case, "decline_mediation", actor=actor, note=note, now=now)
+    do_transition(dispute.case, "decline_mediation", actor=actor, note=note, now=now, owner=OWNER)
     return dispute
 
 
@@ -304,10 +311,22 @@ def do_agree_period(dispute, *, actor, days: int, agreement: str, now=None):
         raise ValidationError(errors)
     with transaction.atomic():
         do_transition(
-            case, "record_agreed_period", actor=actor, note=agreement, extension=days, now=now
+            case,
+            "record_agreed_period",
+            actor=actor,
+            note=agreement,
+            extension=days,
+            now=now,
+            owner=OWNER,
         )
         do_transition(
-            case, "apply_agreed_period", actor=actor, note=agreement, extension=days, now=now
+            case,
+            "apply_agreed_period",
+            actor=actor,
+            note=agreement,
+            extension=days,
+            now=now,
+            owner=OWNER,
         )
         total = dispute.agreed_extension_days + days
         text = f"{dispute.period_agreement}\n{agreement}".strip()
@@ -342,7 +361,7 @@ def do_end_mediation(dispute, *, actor, reason: str, remedy: str, remedy_detail:
         "detail": remedy_detail,
     }
     with transaction.atomic():
-        do_transition(case, "end_mediation", actor=actor, note=note, now=now)
+        do_transition(case, "end_mediation", actor=actor, note=note, now=now, owner=OWNER)
         Dispute.objects.filter(pk=dispute.pk).update(
             remedy=remedy, remedy_detail=remedy_detail[:200]
         )
@@ -366,7 +385,7 @@ def do_record_follow_up(dispute, *, actor, performance: str, note: str, evaluati
         raise ValidationError(errors)
     text = f"{Performance(performance).label}: {note.strip()}"
     with transaction.atomic():
-        do_transition(case, "follow_up", actor=actor, note=text, now=now)
+        do_transition(case, "follow_up", actor=actor, note=text, now=now, owner=OWNER)
         Dispute.objects.filter(pk=dispute.pk).update(performance=performance, evaluation=evaluation)
         dispute.performance, dispute.evaluation = performance, evaluation
     return dispute
