@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "shanzhi.console",
     "shanzhi.disputes",
     "shanzhi.petitions",
+    "shanzhi.legal",
+    "shanzhi.enforcement",
     "ninja",
     "shanzhi.api",
     "shanzhi.open311",

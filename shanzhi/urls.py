@@ -30,6 +30,8 @@ urlpatterns = [
     path("console/", include("shanzhi.console.urls")),
     path("disputes/", include("shanzhi.disputes.urls")),
     path("petitions/", include("shanzhi.petitions.urls")),
+    path("legal/", include("shanzhi.legal.urls")),
+    path("enforcement/", include("shanzhi.enforcement.urls")),
     path("api/v1/", api_v1.urls),
     path("open311/v2/", include("shanzhi.open311.urls")),
     path("", include("shanzhi.portal.urls")),
