@@ -261,6 +261,21 @@ def kept_body_ids(user) -> set[int]:
     return kept
 
 
+def without_kept_events(user, events):
+    """Audit ``events`` without those about the cases kept from ``user``: a report about
+    a body is not shown in the audit log to those it is kept from, not even by title."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from shanzhi.cases.models import Case
+
+    kept = kept_body_ids(user)
+    if not kept:
+        return events
+    ids = Case.objects.filter(accused_body_id__in=kept).annotate(key=Cast("pk", CharField()))
+    return events.exclude(object_type="cases.case", object_id__in=ids.values("key"))
+
+
 def not_implicated(case, users) -> list:
     """``users`` without those implicated with the body the case reports on: they are
     never told of it."""

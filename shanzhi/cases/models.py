@@ -18,6 +18,8 @@ class Channel(models.TextChoices):
     PATROL = "patrol", _("Grid-worker patrol")
     CAMERA = "camera", _("Camera / automatic discovery")
     VISIT = "visit", _("In person")
+    LETTER = "letter", _("Letter")
+    FAX = "fax", _("Fax")
 
 
 class RequestKind(models.TextChoices):

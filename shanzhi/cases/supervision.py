@@ -12,15 +12,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shanzhi.cases.access import acting_body_ids, not_implicated, parties_of
+from shanzhi.cases.access import (
+    acting_body_ids,
+    implicated_body_ids,
+    is_implicated,
+    not_implicated,
+    parties_of,
+)
 from shanzhi.cases.models import Clock, Supervision
 from shanzhi.cases.procedure import Party, get
 from shanzhi.cases.routing import body_people
 from shanzhi.core import audit
+from shanzhi.core.models import User
 from shanzhi.core.notify import notify_in_app
 from shanzhi.core.roles import Role
 from shanzhi.org.access import scope_of
-from shanzhi.org.models import Membership, Region
+from shanzhi.org.models import Body, Membership, Region
 
 audit.register_actions({"case.answer_supervision": gettext_lazy("Supervision order answered")})
 
@@ -150,7 +157,8 @@ def sweep(now=None, batch: int = 2000) -> dict:
     district = Region.objects.active().filter(level="district").order_by("pk").first()
     district_id = district.pk if district else None
     marked = notified = 0
-    leaders: dict[int, list[int]] = {}
+    # Leaders by region, and by (region, body reported on) without those implicated.
+    leaders: dict = {}
     parents: dict[int, int | None] = {}
     notice = _OverdueNotice()
     while True:
@@ -193,6 +201,7 @@ def _sweep_batch(pks, now, token, district_id, notice, parents, leaders_by_regio
                 "case__procedure",
                 "case__responsible_body__region_id",
                 "case__street_id",
+                "case__accused_body_id",
             )
         )
         escalate = settings.ESCALATE_OVERDUE
@@ -211,9 +220,15 @@ def _sweep_batch(pks, now, token, district_id, notice, parents, leaders_by_regio
             if region_id not in leaders_by_region:
                 leaders_by_region[region_id] = _leader_ids(region_id)
             leaders = leaders_by_region[region_id]
-            for _pk, name, due_at, number, title, procedure, _body, _street in claimed:
+            for _pk, name, due_at, number, title, procedure, _body, _street, accused in claimed:
+                told = leaders
+                if accused is not None:  # a report about a body: not to those implicated
+                    key = (region_id, accused)
+                    if key not in leaders_by_region:
+                        leaders_by_region[key] = _not_implicated_ids(leaders, accused)
+                    told = leaders_by_region[key]
                 subject, body, url = notice.texts(number, title, procedure, name, due_at)
-                outbox.extend((leader, subject, body, url) for leader in leaders)
+                outbox.extend((leader, subject, body, url) for leader in told)
         return marked, notify_in_app(outbox)
 
 
@@ -236,6 +251,17 @@ def _claim(rows: list, now, token: str, region_id: int | None) -> list:
         )
     )
     return [row for row in rows if row[0] in mine]
+
+
+def _not_implicated_ids(user_ids: list[int], accused_id: int) -> list[int]:
+    """Of ``user_ids``, those not implicated with the body ``accused_id`` a report is
+    about (``access.is_implicated``): the report is kept from the others."""
+    accused = Body.objects.get(pk=accused_id)
+    implicated = implicated_body_ids(accused)
+    users = User.objects.filter(pk__in=user_ids).in_bulk()
+    return [
+        pk for pk in user_ids if pk in users and not is_implicated(users[pk], accused, implicated)
+    ]
 
 
 def _leader_ids(region_id: int) -> list[int]:

@@ -43,9 +43,9 @@ from shanzhi.petitions.models import (
 # keeps its own channel, which the petition pages and statistics use.
 ENGINE_CHANNEL = {
     PetitionChannel.ONLINE: Channel.WEB,
-    PetitionChannel.LETTER: Channel.VISIT,
+    PetitionChannel.LETTER: Channel.LETTER,
     PetitionChannel.PHONE: Channel.PHONE,
-    PetitionChannel.FAX: Channel.PHONE,
+    PetitionChannel.FAX: Channel.FAX,
     PetitionChannel.VISIT: Channel.VISIT,
 }
 ENGINE_KIND = {

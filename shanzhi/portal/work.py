@@ -6,6 +6,7 @@ procedures (cases, petitions …) add their queues here.
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from shanzhi.cases.access import without_kept_events
 from shanzhi.core.models import AuditEvent
 from shanzhi.core.roles import AUDIT_READERS, Role
 from shanzhi.org.models import Level, Membership, Region, attach_ancestors
@@ -86,6 +87,7 @@ def _body_section(memberships):
 def _audit_section(user, memberships):
     roots = [m.region.path for m in memberships if m.region_id]
     events = AuditEvent.objects.all() if user.is_superuser else AuditEvent.objects.within(roots)
+    events = without_kept_events(user, events)
     return {"events": events.order_by("-seq")[:10], "areas": [m.region for m in memberships]}
 
 

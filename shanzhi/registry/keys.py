@@ -20,7 +20,10 @@ from django.db import transaction
 
 from shanzhi.registry import blindindex
 
-# (model label, encrypted column, blind index column, index function)
+# (model label, encrypted column, blind index column, index function): every column
+# encrypted with FIELD_ENCRYPTION_KEYS — the registry's, the user accounts' ID numbers,
+# and the petitioners' identity and material (``petitions/models.py``); no index where
+# none is searched.
 ENCRYPTED_FIELDS = (
     ("registry.Person", "id_number_encrypted", "id_number_index", blindindex.id_number),
     ("registry.PersonRecord", "phone_encrypted", "phone_index", blindindex.phone),
@@ -30,6 +33,26 @@ ENCRYPTED_FIELDS = (
         "contact_phone_index",
         blindindex.phone,
     ),
+    ("registry.ProposedChange", "secret_encrypted", None, None),
+    ("core.User", "id_number_encrypted", None, None),
+    ("petitions.Petition", "id_number_encrypted", "id_number_index", blindindex.id_number),
+    ("petitions.Petition", "phone_encrypted", "phone_index", blindindex.phone),
+    *(
+        ("petitions.Petition", f"{name}_encrypted", None, None)
+        for name in (
+            "name",
+            "address",
+            "visit_record",
+            "subject",
+            "request",
+            "facts",
+            "accused",
+        )
+    ),
+    ("petitions.Participant", "name_encrypted", None, None),
+    ("petitions.Participant", "id_number_encrypted", None, None),
+    ("petitions.Document", "text_encrypted", None, None),
+    ("petitions.Review", "reasons_encrypted", None, None),
 )
 
 
@@ -71,23 +94,24 @@ def rotate(
         model = apps.get_model(label)
         progress = Progress(label, column)
         last_pk = 0
+        columns = (column, index_column) if index_column else (column,)
         while True:
             rows = list(
                 model.objects.filter(pk__gt=last_pk)
                 .exclude(**{column: ""})
                 .order_by("pk")
-                .values_list("pk", column, index_column)[:batch_size]
+                .values_list("pk", *columns)[:batch_size]
             )
             if not rows:
                 break
             with transaction.atomic():
-                for pk, token, index in rows:
+                for pk, token, *index in rows:
                     changes = {}
                     if not _under_first_key(first, token):
                         changes[column] = multi.rotate(token.encode()).decode()
-                    if reindex:
+                    if reindex and index_column:
                         fresh = index_of(multi.decrypt(token.encode()).decode())
-                        if fresh != index:
+                        if fresh != index[0]:
                             changes[index_column] = fresh
                     if changes:
                         updated = model.objects.filter(pk=pk, **{column: token}).update(**changes)

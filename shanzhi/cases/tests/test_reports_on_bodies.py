@@ -211,3 +211,60 @@ def test_bodies_worked_by_the_same_people_count_as_the_body_reported_on(persona)
     Membership.objects.create(user=boss, role=Role.LEADER, region=office.region)
     assert not may_see_requester(boss, case)
     assert "handler" not in parties_of(persona("streetstaff"), case)
+
+
+def test_the_audit_log_keeps_a_report_from_the_area_of_the_body_reported_on(persona, client):
+    """A street auditor reads the street's audit log, but not the events of a report
+    about the street office (not even its title); the district's auditor reads them."""
+    from shanzhi.core.models import User
+    from shanzhi.core.roles import Role
+    from shanzhi.org.models import BodyKind, Membership
+    from shanzhi.portal.work import my_work
+
+    street = Region.objects.get(code="990101001")
+    office = Body.objects.get(region=street, kind=BodyKind.STREET_OFFICE)
+    case = report_on(persona, office)
+    plain = report_on(persona, None)
+    auditor = User.objects.create_user(
+        username="street-auditor", password="x-Test-2026-pass", is_staff=True
+    )
+    Membership.objects.create(user=auditor, role=Role.AUDITOR, region=street)
+
+    def audited(user):
+        (section,) = [s for s in my_work(user)["sections"] if s["role"] == Role.AUDITOR]
+        return {event.object_id for event in section["events"]}
+
+    assert str(plain.pk) in audited(auditor)
+    assert str(case.pk) not in audited(auditor)
+    assert str(case.pk) in audited(persona("auditor"))  # the district's auditor
+    client.force_login(auditor, backend="shanzhi.core.auth.UsernameOrPhoneBackend")
+    listing = client.get(reverse("admin:core_auditevent_changelist"), {"q": "举报"})
+    assert listing.status_code == 200
+    shown = {event.object_id for event in listing.context["cl"].result_list}
+    assert str(plain.pk) in shown and str(case.pk) not in shown
+
+
+def test_the_overdue_escalation_skips_leaders_implicated_with_the_body_reported_on(persona):
+    """The sweep tells the leaders above of an overdue report, but not a leader who also
+    works for the body reported on."""
+    from datetime import timedelta
+
+    from shanzhi.cases.supervision import sweep
+    from shanzhi.core.models import Notification, User
+    from shanzhi.core.roles import Role
+    from shanzhi.org.models import Membership
+
+    accused = Body.objects.get(name="区城市管理局")
+    district = Region.objects.get(code="990101")
+    insider = User.objects.create_user(username="leader-insider", password="x-Test-2026-pass")
+    Membership.objects.create(user=insider, role=Role.LEADER, region=district)
+    Membership.objects.create(user=insider, role=Role.DEPARTMENT_HANDLER, body=accused)
+    case = report_on(persona, accused)
+    plain = report_on(persona, None)
+    assert sweep(now=timezone.now() + timedelta(days=60))["marked"] >= 2
+
+    def told(user, about):
+        return Notification.objects.filter(recipient=user, subject__contains=about.number)
+
+    assert told(persona("leader"), case).exists() and told(insider, plain).exists()
+    assert not told(insider, case).exists()

@@ -37,6 +37,7 @@ def test_a_letter_keeps_its_scan_and_postmark(register):
         now=at(2025, 9, 3, 10),
     )
     assert petition.channel == "letter" and petition.postmark_date == date(2025, 9, 1)
+    assert petition.case.channel == "letter"  # counted as a letter among all cases
     kinds = sorted(petition.case.petition_files.values_list("kind", flat=True))
     assert kinds == ["envelope", "letter"]
     assert not petition.case.attachments.exists()  # never among the case's attachments
@@ -65,6 +66,7 @@ def test_phone_fax_and_online_channels(register, persona):
         petition_class="suggestion",
     )
     assert fax.fax_number == "010-12345678" and fax.case.kind == "suggestion"
+    assert fax.case.channel == "fax"
     resident = persona("resident")
     online = do_submit_online(
         Registration(

@@ -100,8 +100,16 @@ def test_an_interrupted_rotation_goes_on_where_it_stopped(data, settings, use_ke
     with pytest.raises(Stop):
         keys.rotate(batch_size=2, report=stop_after_first_batch)
     # The first batch (two ID numbers) was committed; the rest is done by the next run.
-    rest = {p.column: p.rotated for p in keys.rotate(batch_size=2)}
-    assert rest == {"id_number_encrypted": 1, "phone_encrypted": 3, "contact_phone_encrypted": 1}
+    rest = {
+        (p.label, p.column): p.rotated
+        for p in keys.rotate(batch_size=2)
+        if p.label.startswith("registry.") and p.seen
+    }
+    assert rest == {
+        ("registry.Person", "id_number_encrypted"): 1,
+        ("registry.PersonRecord", "phone_encrypted"): 3,
+        ("registry.Organisation", "contact_phone_encrypted"): 1,
+    }
 
 
 def test_the_blind_indexes_are_rebuilt_after_their_key_changed(data, settings):
