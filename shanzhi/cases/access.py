@@ -218,14 +218,23 @@ def acting_body_ids(user) -> set[int]:
     from shanzhi.org.models import Body
 
     scope = scope_of(user)
+    cached = getattr(user, "_shanzhi_acting_bodies", None)
+    if cached is not None and cached[0] is scope:
+        return set(cached[1])
     ids = set(scope.handling_body_ids)
-    paths = {path for path, roles in scope.roles_at.items()}
+    # Only bodies at the units where the user holds a role can be theirs: read those by
+    # their unit's path (an index), not every street and community body.
+    paths = sorted(path for path, roles in scope.roles_at.items() if path and roles)
     if paths:
-        for body in (
-            Body.objects.active().filter(kind__in=BODY_KIND_REGION_ROLES).select_related("region")
-        ):
-            if _holds_at(scope, body.region.path, BODY_KIND_REGION_ROLES[body.kind]):
-                ids.add(body.pk)
+        rows = (
+            Body.objects.active()
+            .filter(kind__in=list(BODY_KIND_REGION_ROLES), region__path__in=paths)
+            .values_list("pk", "kind", "region__path")
+        )
+        for pk, kind, path in rows:
+            if _holds_at(scope, path, BODY_KIND_REGION_ROLES[kind]):
+                ids.add(pk)
+    user._shanzhi_acting_bodies = (scope, frozenset(ids))
     return ids
 
 

@@ -348,6 +348,20 @@ def _add_demo_logins(fake, counter, district, streets, grids_by_community, depar
             **save,
         )
 
+    # The district's petition office (信访接待), after the others for the same reason: it
+    # registers and transfers petitions as a dispatcher of 区信访局.
+    office = _person("petitions", fake.name(), _mobile(next(counter)))
+    do_save_membership(
+        Membership(
+            user=office,
+            role=Role.STREET_DISPATCHER,
+            region=district,
+            body=departments["区信访局"],
+            title="信访接待员",
+        ),
+        **save,
+    )
+
 
 def demo_logins() -> list[DemoLogin]:
     logins = []
@@ -367,6 +381,7 @@ DEMO_USERNAMES = [
     "community",
     "dispatcher",
     "centre",
+    "petitions",
     "streetstaff",
     "department",
     "leader",

@@ -29,11 +29,13 @@ D, H, S, C = Party.DISPATCHER, Party.HANDLER, Party.SUPERVISOR, Party.COMMUNITY
 LAW = "《中华人民共和国人民调解法》"
 # The app that creates mediation cases and takes their steps (``Procedure.owner``).
 OWNER = "disputes"
-# The national law sets no mediation period; 30 days is the local rule this default
-# follows (Shenzhen 2022). The article number is not verified: a deployment sets its own
-# limit in the time-limit table.
+# The national law sets no mediation period. 司法部《人民调解工作若干规定》(2002) Art. 33:
+# "一般在一个月内调结"; 30 days is this default, configurable in the time-limit table. A
+# longer period agreed by the parties is local practice (e.g. Shanghai's 30 working days
+# "可以约定延长"); no Shenzhen article setting a period was found.
 PERIOD_BASIS = (
-    "《深圳经济特区矛盾纠纷多元化解条例》（2022）人民调解期限（条号未核实）；当事人可约定延长"
+    "司法部《人民调解工作若干规定》（2002）第三十三条：一般在一个月内调结"
+    "（默认30日，可配置）；当事人约定延长为本地做法"
 )
 CONFIRMATION_BASIS = "《中华人民共和国人民调解法》第三十三条"
 FOLLOW_UP_BASIS = "《中华人民共和国人民调解法》第三十一条（回访时限为本地实践，可配置）"

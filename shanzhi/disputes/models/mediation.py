@@ -101,8 +101,9 @@ class Performance(models.TextChoices):
 
 
 class Dispute(models.Model):
-    """A dispute's GB/T 31000 facts (矛盾纠纷: scale, category, people involved, parties;
-    resolution: time limit, method, organisation, person, success, evaluation)."""
+    """A dispute's facts, modelled on GB/T 31000's 矛盾纠纷 items (scale, category, people
+    involved, parties; resolution organisation and persons). Its code tables were not
+    checked; the evaluation is the parties' score, not GB/T 31000's 考评."""
 
     case = models.OneToOneField(
         "cases.Case", on_delete=models.PROTECT, related_name="dispute", primary_key=True

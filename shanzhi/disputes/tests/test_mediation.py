@@ -1,7 +1,7 @@
 """Mediation on the case engine: the procedure's graph, registering a dispute, taking it
 up with a committee, the 30-day mediation period on fixed dates (人民调解法; the period
-follows the Shenzhen 2022 rule), a longer period agreed by the parties, sessions, ending
-without agreement (Art. 26) and the follow-up visit (Art. 31)."""
+follows 人民调解工作若干规定 Art. 33, "within a month"), a longer period agreed by the
+parties, sessions, ending without agreement (Art. 26) and the follow-up visit (Art. 31)."""
 
 from datetime import timedelta
 

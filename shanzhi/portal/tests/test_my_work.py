@@ -14,6 +14,7 @@ ROLE_OF = {
     "community": "community_staff",
     "dispatcher": "street_dispatcher",
     "centre": "street_dispatcher",
+    "petitions": "street_dispatcher",
     "streetstaff": "street_staff",
     "department": "department_handler",
     "leader": "leader",
