@@ -89,9 +89,12 @@ _INTAKE_READ_FIELDS = [
 ]
 
 
-def _check_owner(procedure, owner: str) -> None:
+def _check_owner(procedure, owner: str, action: str = "") -> None:
     """Cases of an owned procedure are created and moved only by their app's actions
-    (``Procedure.owner``)."""
+    (``Procedure.owner``), but for the steps it leaves to the generic paths
+    (``Procedure.generic_actions``)."""
+    if action and action in procedure.generic_actions:
+        return
     if procedure.owner and owner != procedure.owner:
         raise ValidationError(
             _(
@@ -191,15 +194,16 @@ def do_create_case(intake: Intake, *, actor, now=None, attachments=(), owner: st
 
 
 def allowed_transitions(user, case, *, owner: str = "") -> list[Transition]:
-    """The steps ``user`` may take now; none of an owned procedure's unless asked by its
-    owner (``Procedure.owner``)."""
-    if case.procedure_def.owner != owner:
-        return []
+    """The steps ``user`` may take now; of an owned procedure's, only those it leaves to
+    the generic paths unless its owner asks (``Procedure.owner``)."""
+    procedure = case.procedure_def
+    generic_only = procedure.owner != owner
     parties = parties_of(user, case)
     found = [
         t
-        for t in case.procedure_def.available(case.state)
-        if parties & set(t.parties)
+        for t in procedure.available(case.state)
+        if (not generic_only or t.action in procedure.generic_actions)
+        and parties & set(t.parties)
         and not (t.only_if_dissatisfied and (case.satisfaction or 5) > 2)
     ]
     if any(t.extension_step for t in found):
@@ -229,7 +233,7 @@ def do_transition(
 ) -> Case:
     now = now or timezone.now()
     procedure = case.procedure_def
-    _check_owner(procedure, owner)
+    _check_owner(procedure, owner, action)
     transition = procedure.by_action.get(action)
     if transition is None:
         raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})

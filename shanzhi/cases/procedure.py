@@ -129,6 +129,10 @@ class Procedure:
     owner: str = ""
     # The URL name (taking the case number) of the owner's page for one case.
     own_page: str = ""
+    # Steps of an owned procedure that need no record of the owner's, which the generic
+    # paths may take too: the requester's rating (评价) from the tracking page, the link
+    # in a text message or the API.
+    generic_actions: tuple[str, ...] = ()
     by_action: dict[str, Transition] = field(init=False)
     by_state: dict[str, State] = field(init=False)
     by_clock: dict[str, ClockSpec] = field(init=False)
@@ -175,6 +179,8 @@ class Procedure:
                 f"{self.key}.{t.action}: leaves a final state"
             )
         assert bool(self.owner) == bool(self.own_page), f"{self.key}: owner without a page"
+        for action in self.generic_actions:
+            assert action in self.by_action, f"{self.key}: unknown generic action {action}"
 
     def extension_transition(self, step: str) -> Transition | None:
         return next((t for t in self.transitions if t.extension_step == step), None)

@@ -324,6 +324,9 @@ PETITION_PROCEDURE = register(
         extended_clock="handle",
         owner=OWNER,
         own_page="petitions:detail",
+        # The petitioner's rating needs no record of this app's: from the tracking page
+        # or the link in a text message too.
+        generic_actions=("evaluate",),
     )
 )
 
@@ -439,6 +442,7 @@ def _review(key: str, label, article: str, prefix: str, *, hearing: bool) -> Pro
             extended_clock="decide",
             owner=OWNER,
             own_page="petitions:detail",
+            generic_actions=("evaluate",),
         )
     )
 

@@ -117,3 +117,33 @@ def test_the_api_registers_no_petition_case(api):
     assert response.status_code == 422
     assert "procedure" in response.content.decode()
     assert Case.objects.count() == before
+
+
+def test_a_phone_petitioner_rates_the_answer_through_the_text_message_link(
+    register, persona, client, department_body
+):
+    """The rating (Art. 21) is the one step the generic paths may take: a petitioner
+    without an account rates through the link sent to their phone."""
+    from shanzhi.cases.phone_link import token_for
+
+    petition = register()  # by telephone, no account
+    case = petition.case
+    do_take_step(case, "dispatch", actor=persona("dispatcher"), body=department_body)
+    do_take_step(case, "accept", actor=persona("department"))
+    do_take_step(
+        case,
+        "reply",
+        actor=persona("department"),
+        outcome="explained",
+        opinion="已说明供热标准",
+        basis="《城镇供热条例》",
+    )
+    client.get(reverse("track_link", args=[token_for(case)]))
+    response = client.post(
+        reverse("track_rate", args=[case.number]), {"satisfaction": 4}, follow=True
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.state == "evaluated" and case.satisfaction == 4
+    # Any other step stays with the petition's own pages.
+    assert allowed_transitions(persona("department"), case) == []
