@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from shanzhi.demo import registry_data, seed
+from shanzhi.demo import governance, registry_data, seed
 from shanzhi.duties.seed import load_catalogue
 
 
@@ -72,6 +72,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<12} {login.role.label} · {login.where}")
         if not loaded or registry or people:
             registry_data.command_hook(self, people=people, seed=random_seed)
+        made = governance.load_governance()
+        if made:
+            self.stdout.write(
+                _(
+                    "Synthetic petitions (%(petitions)d), disputes (%(disputes)d) and risk "
+                    "reports (%(risks)d) loaded."
+                )
+                % {
+                    "petitions": made.get("petitions", 0),
+                    "disputes": made.get("disputes", 0),
+                    "risks": made.get("risk_reports", 0),
+                }
+            )
         if cases:
             self._add_cases(cases, random_seed)
 
