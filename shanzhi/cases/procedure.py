@@ -24,7 +24,8 @@ class Party:
     GRID_WORKER = "grid_worker"  # grid worker or leader of the case's grid
     COMMUNITY = "community"  # community staff of the case's community
     REQUESTER = "requester"  # the person who raised the matter
-    ALL = (DISPATCHER, HANDLER, SUPERVISOR, GRID_WORKER, COMMUNITY, REQUESTER)
+    LEGAL_ADVISER = "legal_adviser"  # a legal adviser whose area covers the case
+    ALL = (DISPATCHER, HANDLER, SUPERVISOR, GRID_WORKER, COMMUNITY, REQUESTER, LEGAL_ADVISER)
 
 
 class Audience:

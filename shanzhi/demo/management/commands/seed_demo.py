@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.demo import governance, registry_data, seed
 from shanzhi.duties.seed import load_catalogue
+from shanzhi.legal.demo import seed_legal
 
 
 class Command(BaseCommand):
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         if not loaded or registry or people:
             registry_data.command_hook(self, people=people, seed=random_seed)
         made = governance.load_governance()
+        seed_legal()  # the legal adviser's qualification and a document under review
         if made:
             self.stdout.write(
                 _(
