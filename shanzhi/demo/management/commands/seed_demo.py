@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.demo import governance, registry_data, seed
 from shanzhi.duties.seed import load_catalogue
+from shanzhi.enforcement.demo import seed_enforcement
 from shanzhi.legal.demo import seed_legal
 
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             registry_data.command_hook(self, people=people, seed=random_seed)
         made = governance.load_governance()
         seed_legal()  # the legal adviser's qualification and a document under review
+        seed_enforcement()  # delegated matters, certified officers, a camera, a case
         if made:
             self.stdout.write(
                 _(
