@@ -19,6 +19,7 @@ urlpatterns = [
     path("reviewers/", views.reviewers, name="reviewers"),
     path("reviewers/<int:pk>/", views.record_qualification, name="record_qualification"),
     path("drafts/<int:pk>/request/", views.request_review, name="request"),
+    path("cases/<str:number>/draft/", views.case_draft, name="case_draft"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/assign/", views.assign, name="assign"),
     path("<str:number>/opinion/", views.opinion, name="opinion"),

@@ -437,3 +437,69 @@ def record_qualification(request, pk):
             messages.success(request, _("The qualification was recorded."))
             return redirect("legal:reviewers")
     return _reviewers_page(request, form=form, failed=adviser.pk, status=400)
+
+
+# --- The draft of a case's decision ----------------------------------------------------
+
+
+def _case_for_draft(user, number):
+    """An engine case whose decision ``user`` drafts (a handler, dispatcher or leader of
+    it); 404 otherwise."""
+    from shanzhi.cases.models import Case
+
+    case = Case.objects.visible_to(user).filter(number=number).distinct().first()
+    if case is None or not access.may_request(user, Draft(case=case)):
+        raise Http404(_("No such draft in your area."))
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_draft(request, number):
+    """The draft of a case's decision (e.g. a penalty decision that needs the legal
+    review of Art. 58): its versions, its reviews, saving a new version, and the way to
+    ask for review of the current one."""
+    case = _case_for_draft(request.user, number)
+    draft = current_draft(case=case)
+    initial = {"title": draft.title if draft else _("Penalty decision (行政处罚决定书)")}
+    if draft:
+        initial["text"] = draft.text
+    form = DraftForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = actions.do_save_draft(
+                    kind="enforcement_decision",
+                    actor=request.user,
+                    case=case,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Saved as version %(version)s.") % {"version": saved.version}
+                )
+                return redirect("legal:case_draft", case.number)
+        status = 400
+    _draft, gap = refusal(case=case, basis="《行政处罚法》第五十八条")
+    reviews = (
+        ReviewRequest.objects.filter(draft__case=case)
+        .select_related("case", "draft", "opinion")
+        .order_by("-draft__version", "-pk")
+    )
+    asked = draft is not None and draft.requests.exists()
+    return render(
+        request,
+        "legal/case_draft.html",
+        {
+            "case": case,
+            "draft": draft,
+            "form": form,
+            "gap": gap,
+            "reviews": reviews,
+            "may_ask": draft is not None and not asked,
+        },
+        status=status,
+    )
