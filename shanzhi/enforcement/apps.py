@@ -10,9 +10,10 @@ class EnforcementConfig(AppConfig):
     def ready(self):
         from shanzhi.cases import gates
         from shanzhi.core import audit
-        from shanzhi.enforcement import procedures
+        from shanzhi.enforcement import devices, digest, files, procedures  # noqa: F401
         from shanzhi.enforcement.gate import check_legal_review
 
+        # (devices, digest and files register their audit labels when imported.)
         gates.register(procedures.GATE, check_legal_review)
         labels = {
             "enforcement.matter_save": _("Delegated matter saved"),

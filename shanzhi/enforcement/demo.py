@@ -69,7 +69,7 @@ def _user(username: str, index: int) -> User:
     user = User(
         username=username,
         real_name=f"示范执法员{index}（{LABEL}）",
-        phone=f"1390000{9100 + index:04d}",
+        phone=f"1990000{9100 + index:04d}",
     )
     user.password = make_password(DEMO_PASSWORD)
     return do_save_person(user, actor=None, note=LABEL)
@@ -125,8 +125,14 @@ def seed_enforcement(now=None) -> dict:
             "site": f"湖滨路与东湖路交叉口（{LABEL}）",
             "street": street,
             "legally_reviewed": True,
+            "legal_review_on": today - timedelta(days=60),
+            "legal_review_reference": f"东法审〔2026〕1号（{LABEL}）",
             "technically_reviewed": True,
+            "technical_review_on": today - timedelta(days=55),
+            "technical_review_reference": f"技术检测报告DEMO-01（{LABEL}）",
             "site_published": True,
+            "site_published_on": today - timedelta(days=50),
+            "site_published_reference": f"东湖街道公告〔2026〕3号（{LABEL}）",
         },
     )
     case = EnforcementCase.objects.filter(matter=matters[0]).first()

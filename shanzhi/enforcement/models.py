@@ -158,6 +158,13 @@ class Device(models.Model):
         _("technical review passed (技术审核)"), default=False
     )
     site_published = models.BooleanField(_("site published (设置地点公布)"), default=False)
+    # The day of each record, and the document it rests on (an opinion, a notice).
+    legal_review_on = models.DateField(_("legal review on"), null=True, blank=True)
+    legal_review_reference = models.CharField(_("reference"), max_length=200, blank=True)
+    technical_review_on = models.DateField(_("technical review on"), null=True, blank=True)
+    technical_review_reference = models.CharField(_("reference"), max_length=200, blank=True)
+    site_published_on = models.DateField(_("site published on"), null=True, blank=True)
+    site_published_reference = models.CharField(_("reference"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["code"]

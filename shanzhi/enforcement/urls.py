@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shanzhi.enforcement import views
+from shanzhi.enforcement import files, views
 
 app_name = "enforcement"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("case/<str:number>/", views.case_page, name="case"),
     path("case/<str:number>/do/<slug:what>/", views.case_action, name="case_action"),
     path("case/<str:number>/document/<slug:kind>/", views.document, name="document"),
+    path("case/<str:number>/file/<int:pk>/", files.evidence_file, name="file"),
+    path("cameras/", views.camera_sites, name="camera_sites"),
+    path("devices/", views.device_admin, name="devices"),
+    path("devices/<int:pk>/<slug:what>/", views.device_action, name="device_action"),
 ]

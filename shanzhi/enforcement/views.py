@@ -16,7 +16,16 @@ from django.views.decorators.http import require_POST
 from shanzhi.cases import clocks as case_clocks
 from shanzhi.cases.engine import TransitionConflict, allowed_transitions
 from shanzhi.duties.calendar import current_calendar
-from shanzhi.enforcement import access, actions, documents, rules, supervision
+from shanzhi.enforcement import (
+    access,
+    actions,
+    charts,
+    devices,
+    documents,
+    files,
+    rules,
+    supervision,
+)
 from shanzhi.enforcement import procedures as p
 from shanzhi.enforcement.models import (
     Annulment,
@@ -30,6 +39,7 @@ from shanzhi.enforcement.models import (
     Publication,
     Source,
 )
+from shanzhi.legal.gate import refusal
 from shanzhi.org.models import Body, BodyKind, Level, Region
 
 
@@ -346,7 +356,11 @@ def case_page_context(request, ecase, errors=()):
         else None
     )
     publication = Publication.objects.filter(ecase=ecase).first()
+    review_gap = None  # why the decision may not be taken yet ("" once the review passed)
+    if ecase.review_required and not ecase.decided_at:
+        review_gap = refusal(case=case, basis=p.ART_58)[1]
     return {
+        "review_gap": review_gap,
         "ecase": ecase,
         "case": case,
         "clocks": clocks,
@@ -371,6 +385,7 @@ def case_page_context(request, ecase, errors=()):
         "publication": publication,
         "public_text": actions.public_text(ecase) if publication else "",
         "anomalies": supervision.anomalies([ecase], now=now),
+        "may_open_evidence": files.may_open_evidence(request.user, ecase),
         "party_masked": rules.mask_name(ecase.party_name)
         if ecase.party_kind == PartyKind.INDIVIDUAL
         else ecase.party_name,
@@ -484,11 +499,80 @@ def supervision_page(request):
     cases = list(access.visible_cases(request.user))
     if not cases and not access.may_manage(request.user):
         raise Http404(access.NOT_FOUND)
-    now = timezone.now()
-    found = supervision.anomalies(cases, now=now)
-    summary = supervision.summary(cases, now=now)
+    fig = charts.figures(cases, now=timezone.now())
     return render(
         request,
         "enforcement/supervision.html",
-        {"anomalies": found, "summary": summary},
+        {"anomalies": fig.anomalies, "fig": fig, "charts": charts.chart_data(fig)},
     )
+
+
+# --- devices (Art. 41) ----------------------------------------------------------------
+
+
+def camera_sites(request):
+    """The public list of camera sites per street (Art. 41: the sites are published)."""
+    return render(
+        request,
+        "enforcement/camera_sites.html",
+        {"streets": devices.published_sites(), "basis": p.ART_41},
+    )
+
+
+def _device_context(errors=(), data=None):
+    return {
+        "rows": devices.rows(Device.objects.select_related("street").order_by("code")),
+        "streets": Region.objects.filter(level=Level.STREET, is_active=True).order_by("code"),
+        "records": [(key, label) for key, (_field, label) in devices.RECORDS.items()],
+        "errors": errors,
+        "data": data or {},
+        "today": timezone.localdate(),
+        "basis": p.ART_41,
+    }
+
+
+@login_required
+def device_admin(request):
+    """Register a device; the list with its reviews and publication (Art. 41)."""
+    access.require_manage(request.user)
+    if request.method == "POST":
+        data = request.POST
+        try:
+            devices.do_register_device(
+                code=data.get("code", ""),
+                street=Region.objects.filter(
+                    pk=data.get("street") if (data.get("street") or "").isdigit() else 0
+                ).first(),
+                site=data.get("site", ""),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            return render(
+                request, "enforcement/devices.html", _device_context(_errors(exc), data), status=400
+            )
+        messages.success(request, _("Device registered."))
+        return redirect("enforcement:devices")
+    return render(request, "enforcement/devices.html", _device_context())
+
+
+@login_required
+@require_POST
+def device_action(request, pk, what):
+    access.require_manage(request.user)
+    device = get_object_or_404(Device, pk=pk)
+    if what not in devices.RECORDS:
+        raise Http404(_("Unknown action."))
+    try:
+        devices.do_record_device(
+            device,
+            what,
+            on=_date(request.POST.get("on"), "on"),
+            reference=request.POST.get("reference", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        return render(
+            request, "enforcement/devices.html", _device_context(_errors(exc)), status=400
+        )
+    messages.success(request, _("Recorded."))
+    return redirect("enforcement:devices")
