@@ -11,6 +11,7 @@ Everyone else is answered "not found" (404), as for a number that does not exist
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,7 +89,6 @@ def visible_cases(user):
                     "pk", flat=True
                 )
             )
-    from django.db.models import Q
 
     return qs.filter(
         Q(street_id__in=streets)
@@ -115,9 +115,21 @@ def access_enforcement_case(user, number: str, *, for_write: bool = False):
 
 
 def streets_worked(user) -> list[Region]:
-    """The streets whose cases ``user`` may register and work on."""
-    streets = Region.objects.filter(level=Level.STREET, is_active=True)
-    return [s for s in streets if works_on(user, s)]
+    """The streets whose cases ``user`` may register and work on (``works_on``), read
+    at once: a few queries, however many streets the city has."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    streets = Region.objects.filter(level=Level.STREET, is_active=True).defer("geometry")
+    scope = scope_of(user)
+    if scope.everything:
+        return list(streets)
+    staff_paths = [path for path, roles in scope.roles_at.items() if Role.STREET_STAFF in roles]
+    teams = Body.objects.filter(
+        pk__in=scope.handling_body_ids, kind=BodyKind.ENFORCEMENT_BRIGADE, is_active=True
+    ).values("region_id")
+    return list(
+        streets.filter(Q(path__in=staff_paths) | Q(pk__in=teams) | Q(pk__in=_officer_streets(user)))
+    )
 
 
 def may_manage(user) -> bool:

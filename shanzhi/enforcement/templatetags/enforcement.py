@@ -17,7 +17,7 @@ def may_see_enforcement_cases(user) -> bool:
     scope = scope_of(user)
     return bool(
         scope.everything
-        or access.streets_worked(user)
         or scope.roles & {Role.LEADER, Role.STREET_DISPATCHER, Role.STREET_STAFF}
+        or access.streets_worked(user)
         or access.delegating_department_ids(user)
     )
