@@ -185,3 +185,10 @@ def test_a_patrol_report_becomes_a_published_penalty_decision(page, new_context,
     expect(item).to_be_visible()
     expect(item).not_to_contain_text(PARTY)
     expect(item).to_contain_text("500")
+
+    # The district leader supervises: the case is counted in the charts, drawn without
+    # breaking the page's content security policy.
+    sign_in(page, "leader")
+    page.goto("/enforcement/cases/supervision/")
+    for chart in ("trend", "matter_status", "team_status"):
+        expect(page.locator(f"[data-chart={chart}][data-rendered=true] svg")).to_be_visible()
