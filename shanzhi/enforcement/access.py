@@ -47,7 +47,10 @@ def _officer_streets(user) -> set[int]:
 
 
 def works_on(user, street: Region) -> bool:
-    """Takes steps on the cases of ``street``."""
+    """Takes steps on the cases of ``street``: its street staff and the members of its
+    enforcement team, those the engine lets act for the team. An officer whose
+    certificate covers the street but who is not of its team reads its cases and may be
+    named on their steps, but does not take them."""
     if not getattr(user, "is_authenticated", False):
         return False
     scope = scope_of(user)
@@ -56,13 +59,11 @@ def works_on(user, street: Region) -> bool:
     if Role.STREET_STAFF in scope.roles_at.get(street.path, set()):
         return True
     team = team_of(street)
-    if team is not None and team.pk in scope.handling_body_ids:
-        return True
-    return street.pk in _officer_streets(user)
+    return team is not None and team.pk in scope.handling_body_ids
 
 
 def reads(user, ecase) -> bool:
-    if works_on(user, ecase.street):
+    if works_on(user, ecase.street) or ecase.street_id in _officer_streets(user):
         return True
     scope = scope_of(user)
     # Leaders read; the dispatch centre reads the cases it sends to the team.
@@ -127,9 +128,7 @@ def streets_worked(user) -> list[Region]:
     teams = Body.objects.filter(
         pk__in=scope.handling_body_ids, kind=BodyKind.ENFORCEMENT_BRIGADE, is_active=True
     ).values("region_id")
-    return list(
-        streets.filter(Q(path__in=staff_paths) | Q(pk__in=teams) | Q(pk__in=_officer_streets(user)))
-    )
+    return list(streets.filter(Q(path__in=staff_paths) | Q(pk__in=teams)))
 
 
 def may_manage(user) -> bool:
