@@ -36,6 +36,7 @@ from shanzhi.enforcement.models import (
     StepFile,
     StepKind,
 )
+from shanzhi.legal.gate import require_passing_review
 from shanzhi.lib import workdays
 from shanzhi.org.models import BodyKind, Level
 
@@ -708,13 +709,6 @@ def _decide(ecase, *, actor, now, given):
 def _reviewed_text(ecase) -> tuple[str, int | None]:
     """The text of the draft the legal reviewer passed: the current version, refused
     (as the engine gate refuses the step) unless that version passed."""
-    try:
-        from shanzhi.legal.gate import require_passing_review
-    except ImportError:
-        raise ValidationError(
-            _("The legal review (法制审核) this decision needs is not available (%(basis)s).")
-            % {"basis": p.ART_58}
-        ) from None
     draft = require_passing_review(case=ecase.case, basis=p.ART_58)
     return draft.text, draft.pk
 
