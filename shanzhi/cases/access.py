@@ -125,6 +125,9 @@ def access_case(user, number: str):
     if case is None:
         _log_kept(user, number)
         raise Http404(_("No such case in your area."))
+    readers = case.procedure_def.readers
+    if readers is not None and not readers(user, case):
+        raise Http404(_("No such case in your area."))
     return case
 
 

@@ -9,6 +9,7 @@ the same way.
 Who may act is said with *parties*, resolved against the case by ``cases/access.py``:
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -134,6 +135,12 @@ class Procedure:
     # paths may take too: the requester's rating (评价) from the tracking page, the link
     # in a text message or the API.
     generic_actions: tuple[str, ...] = ()
+    # An owned procedure's own rules, (user, case) -> bool, applied on top of the
+    # generic ones: who reads a case (``access.access_case``: the case page and the API
+    # answer "not found" to others) and who acts on it for the owner (e.g. drafts its
+    # decision for legal review). None: the generic rules alone.
+    readers: Callable | None = None
+    actors: Callable | None = None
     by_action: dict[str, Transition] = field(init=False)
     by_state: dict[str, State] = field(init=False)
     by_clock: dict[str, ClockSpec] = field(init=False)

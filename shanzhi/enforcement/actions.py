@@ -283,6 +283,14 @@ def do_register_clue(clue: Clue, *, actor, now=None) -> EnforcementCase:
         errors["title"] = _("A clue needs a title and a description.")
     if clue.device is not None and not clue.device.usable:
         errors["device"] = _device_refusal(clue.device)
+    elif (
+        clue.device is not None
+        and clue.street is not None
+        and clue.device.street_id != clue.street.pk
+    ):
+        errors["device"] = _("The device %(code)s records in another street.") % {
+            "code": clue.device.code
+        }
     if clue.source == Source.HOTLINE and clue.source_case is None:
         errors["source_case"] = _("Name the 12345 case the clue comes from.")
     if errors:
@@ -430,6 +438,15 @@ def do_take_step(ecase: EnforcementCase, action: str, *, actor, now=None, **extr
             % {"action": transition.label, "state": ecase.case.get_state_display()}
         )
     with transaction.atomic():
+        # The record is read afresh under a lock: a step saves the whole record, so it
+        # must not write back what another step changed meanwhile (a review required).
+        list(EnforcementCase.objects.select_for_update().filter(pk=ecase.pk).values_list("pk"))
+        ecase.refresh_from_db()
+        if ecase.case.state not in transition.sources:
+            raise ValidationError(
+                _("“%(action)s” is not possible while the case is %(state)s.")
+                % {"action": transition.label, "state": ecase.case.get_state_display()}
+            )
         handler(ecase, actor=actor, now=now, given=given)
         ecase.save()
     ecase.case.refresh_from_db()
@@ -500,6 +517,13 @@ def do_record_evidence(ecase, *, actor, now=None, **extra) -> Step:
     rules.check_officers(given.officers, ecase.matter, ecase.street, timezone.localdate(now))
     if given.device is not None and not given.device.usable:
         raise ValidationError({"device": _device_refusal(given.device)})
+    if given.device is not None and given.device.street_id != ecase.street_id:
+        raise ValidationError(
+            {
+                "device": _("The device %(code)s records in another street.")
+                % {"code": given.device.code}
+            }
+        )
     if not given.note.strip():
         raise ValidationError({"note": _("Write what was found (调查笔录).")})
     with transaction.atomic():
@@ -842,10 +866,13 @@ def do_publish(ecase, *, actor, text: str, now=None) -> Publication:
             }
         )
     with transaction.atomic():
-        publication.text = text
-        publication.published_at = now
-        publication.on_time = now <= publication.due_at
-        publication.save()
+        # A conditional update: of two clicks at once, one publishes.
+        claimed = Publication.objects.filter(pk=publication.pk, published_at__isnull=True).update(
+            text=text, published_at=now, on_time=now <= publication.due_at
+        )
+        if not claimed:
+            raise ValidationError(_("The decision is already published."))
+        publication.refresh_from_db()
         audit.record(
             actor,
             "enforcement.publish",
@@ -877,13 +904,15 @@ def do_record_annulment(ecase, *, actor, kind: str, reason: str, now=None) -> Pu
         errors["kind"] = _("This decision was already annulled or changed.")
     _refuse_if(errors)
     with transaction.atomic():
-        publication.annulment = kind
-        publication.annulled_at = now
-        publication.withdraw_reason = reason.strip()
-        publication.withdraw_due_at = workdays.add(
-            now, 3, workdays.WORKING_DAYS, current_calendar()
+        claimed = Publication.objects.filter(pk=publication.pk, annulment="").update(
+            annulment=kind,
+            annulled_at=now,
+            withdraw_reason=reason.strip(),
+            withdraw_due_at=workdays.add(now, 3, workdays.WORKING_DAYS, current_calendar()),
         )
-        publication.save()
+        if not claimed:
+            raise ValidationError({"kind": _("This decision was already annulled or changed.")})
+        publication.refresh_from_db()
         audit.record(
             actor,
             "enforcement.annulment",
@@ -909,9 +938,12 @@ def do_withdraw_publication(ecase, *, actor, now=None) -> Publication:
     if publication.withdrawn_at:
         raise ValidationError(_("The publication is already withdrawn."))
     with transaction.atomic():
-        publication.withdrawn_at = now
-        publication.withdraw_on_time = now <= publication.withdraw_due_at
-        publication.save()
+        claimed = Publication.objects.filter(pk=publication.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=now, withdraw_on_time=now <= publication.withdraw_due_at
+        )
+        if not claimed:
+            raise ValidationError(_("The publication is already withdrawn."))
+        publication.refresh_from_db()
         audit.record(
             actor,
             "enforcement.withdraw",

@@ -278,6 +278,21 @@ TRANSITIONS = (
     ),
 )
 
+
+def _record_allows(user, case, what: str) -> bool:
+    """Whether ``user`` reads (or works on) ``case`` by the rules of this app
+    (``access.reads``, ``access.works_on``), wherever the engine's case is reached."""
+    from shanzhi.enforcement import access
+    from shanzhi.enforcement.models import EnforcementCase
+
+    ecase = EnforcementCase.objects.filter(case=case).select_related("street", "matter").first()
+    if ecase is None:
+        return False
+    if what == "reads":
+        return access.reads(user, ecase)
+    return access.works_on(user, ecase.street)
+
+
 PROCEDURE = register(
     Procedure(
         key=KEY,
@@ -290,5 +305,7 @@ PROCEDURE = register(
         number_prefix="ZF",
         owner=OWNER,
         own_page="enforcement:case",
+        readers=lambda user, case: _record_allows(user, case, "reads"),
+        actors=lambda user, case: _record_allows(user, case, "works"),
     )
 )

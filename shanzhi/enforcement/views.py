@@ -49,6 +49,11 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _pk(value) -> int:
+    """A posted key; 0 (no row) for anything that is not a number."""
+    return int(value) if (value or "").isdigit() else 0
+
+
 def _date(value, field_name):
     if not value:
         return None
@@ -131,7 +136,7 @@ def matter_edit(request, pk=None):
             matter.decision_date = _date(data.get("decision_date"), "decision_date")
             if matter.decision_date is None:
                 raise ValidationError({"decision_date": _("Enter the date of the decision.")})
-            matter.department = Body.objects.filter(pk=data.get("department") or 0).first()
+            matter.department = Body.objects.filter(pk=_pk(data.get("department"))).first()
             matter.scope = data.get("scope", "").strip()
             matter.penalty_kinds = data.getlist("penalty_kinds")
             matter.fine_min = actions._money(data.get("fine_min"), "fine_min")
@@ -290,12 +295,12 @@ def case_new(request):
                 )
                 if source_case is None:
                     raise ValidationError({"source_case": _("No such case in your area.")})
-            street = Region.objects.filter(pk=data.get("street") or 0, level=Level.STREET).first()
+            street = Region.objects.filter(pk=_pk(data.get("street")), level=Level.STREET).first()
             if street is not None and street not in streets:
                 raise PermissionDenied(_("You do not work on this street's enforcement cases."))
             ecase = actions.do_register_clue(
                 actions.Clue(
-                    matter=DelegatedMatter.objects.filter(pk=data.get("matter") or 0).first(),
+                    matter=DelegatedMatter.objects.filter(pk=_pk(data.get("matter"))).first(),
                     street=street,
                     title=data.get("title", ""),
                     description=data.get("description", ""),
@@ -306,7 +311,7 @@ def case_new(request):
                     party_phone=data.get("party_phone", ""),
                     address=data.get("address", ""),
                     source_case=source_case,
-                    device=Device.objects.filter(pk=data.get("device") or 0).first(),
+                    device=Device.objects.filter(pk=_pk(data.get("device"))).first(),
                 ),
                 actor=request.user,
             )
@@ -442,7 +447,7 @@ def _dispatch(request, ecase, what, data):
             ecase,
             actor=user,
             officers=_officers(request),
-            device=Device.objects.filter(pk=data.get("device") or 0).first(),
+            device=Device.objects.filter(pk=_pk(data.get("device"))).first(),
             **common,
         )
     elif what == "statement":

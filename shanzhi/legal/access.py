@@ -113,6 +113,9 @@ def may_request(user, draft) -> bool:
         return True
     if draft.instrument_id:
         return draft.instrument.body_id in body_ids_of(user)
+    actors = draft.case.procedure_def.actors  # an owned procedure's own rule, if any
+    if actors is not None and not actors(user, draft.case):
+        return False
     return bool(parties_of(user, draft.case) & REQUESTING_PARTIES)
 
 

@@ -448,7 +448,13 @@ def _case_for_draft(user, number):
     from shanzhi.cases.models import Case
 
     case = Case.objects.visible_to(user).filter(number=number).distinct().first()
-    if case is None or not access.may_request(user, Draft(case=case)):
+    if (
+        case is None
+        # Only a case whose procedure has a step waiting on a check (the legal review
+        # of its decision) has a draft decision.
+        or not any(t.gates for t in case.procedure_def.transitions)
+        or not access.may_request(user, Draft(case=case))
+    ):
         raise Http404(_("No such draft in your area."))
     return case
 

@@ -20,4 +20,5 @@ def may_see_enforcement_cases(user) -> bool:
         or scope.roles & {Role.LEADER, Role.STREET_DISPATCHER, Role.STREET_STAFF}
         or access.streets_worked(user)
         or access.delegating_department_ids(user)
+        or access.may_manage(user)
     )

@@ -442,3 +442,56 @@ def test_documents_for_readers_mask_the_individual(
     assert "李测试" in worker and "110101199003070011" in worker
     reader = client_as("department").get(url).content.decode()
     assert "李**" in reader and "李测试" not in reader and "110101199003070011" not in reader
+
+
+def test_garbled_keys_and_a_camera_of_another_street_are_refused(
+    client_as, demo, street, other_street, new_case, matter, officers
+):
+    """A key that is not a number names no row (a clear message, not a server error);
+    a reviewed camera of another street gives no evidence here (Art. 41)."""
+    from shanzhi.enforcement.models import Device
+
+    count = EnforcementCase.objects.count()
+    page = client_as("zf-officer1").post(
+        reverse("enforcement:case_new"),
+        {
+            "street": "x1",
+            "matter": "';--",
+            "source": "patrol",
+            "party_kind": "individual",
+            "party_name": "张测试",
+            "title": "占道",
+            "description": "巡查发现",
+            "device": "abc",
+        },
+    )
+    assert page.status_code == 400 and EnforcementCase.objects.count() == count
+    elsewhere = Device.objects.create(
+        code="T-CAM-OTHER",
+        site="别处路口",
+        street=other_street,
+        legally_reviewed=True,
+        technically_reviewed=True,
+        site_published=True,
+    )
+    ecase = new_case(matter, now=at(2025, 9, 1, 9))
+    page = client_as("zf-officer1").post(
+        _case_url(ecase, "evidence"),
+        {"officers": [officers[0].pk, officers[1].pk], "note": "笔录", "device": elsewhere.pk},
+    )
+    assert page.status_code == 400 and "records in another street" in page.content.decode()
+    assert not Step.objects.filter(ecase=ecase, kind="evidence").exists()
+    page = client_as("zf-officer1").post(
+        _case_url(ecase, "evidence"),
+        {"officers": [officers[0].pk, officers[1].pk], "note": "笔录", "device": "x"},
+    )
+    assert page.status_code == 302  # no such camera: evidence without one
+
+
+def test_documents_print_without_an_inline_script(client_as, new_case, matter):
+    ecase = new_case(matter, now=at(2025, 9, 1, 9))
+    page = client_as("zf-officer1").get(
+        reverse("enforcement:document", args=[ecase.case.number, "filing"])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "data-print" in html and "onclick" not in html
