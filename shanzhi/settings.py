@@ -319,6 +319,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("SHANZHI_FROM_EMAIL", "shanzhi@localhost")
 # --- Cases ----------------------------------------------------------------------------
 CASE_MAX_ATTACHMENTS = int(os.environ.get("SHANZHI_CASE_MAX_ATTACHMENTS", "6"))
 CASE_MAX_ATTACHMENT_BYTES = int(os.environ.get("SHANZHI_CASE_MAX_ATTACHMENT_MB", "10")) * 2**20
+# Evidence of an enforcement step (photos, audio, video of the full-process record).
+ENFORCEMENT_MAX_FILES = int(os.environ.get("SHANZHI_ENFORCEMENT_MAX_FILES", "20"))
+ENFORCEMENT_MAX_FILE_BYTES = int(os.environ.get("SHANZHI_ENFORCEMENT_MAX_FILE_MB", "200")) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # When a clock runs out, notify the leaders one level above the responsible body.
 ESCALATE_OVERDUE = env_bool("SHANZHI_ESCALATE_OVERDUE", True)

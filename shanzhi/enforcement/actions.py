@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +38,7 @@ from shanzhi.enforcement.models import (
     StepKind,
 )
 from shanzhi.legal.gate import require_passing_review
-from shanzhi.lib import workdays
+from shanzhi.lib import media, workdays
 from shanzhi.org.models import BodyKind, Level
 
 SOURCE_CHANNEL = {
@@ -380,11 +381,40 @@ def _save_step(ecase, kind, *, actor, now, given: StepInput, text: str = "") -> 
     )
     if given.officers:
         step.officers.set(given.officers)
+    _check_files(given.files)
     for kind_, upload in given.files:
-        if kind_ not in FileKind.values:
-            raise ValidationError({"files": _("Unknown kind of file.")})
         StepFile.objects.create(step=step, kind=kind_, file=upload, name=upload.name[:200])
     return step
+
+
+def _check_files(files) -> None:
+    """The files of a step: at most ``ENFORCEMENT_MAX_FILES``, each at most
+    ``ENFORCEMENT_MAX_FILE_BYTES``, and each really of its kind by its first bytes (a
+    photo a JPEG, PNG or WebP; audio MP3, WAV, AMR, Ogg or M4A; video MP4, WebM or AVI;
+    a document a PDF or a scan)."""
+    if len(files) > settings.ENFORCEMENT_MAX_FILES:
+        raise ValidationError(
+            {"files": _("At most %(n)d files.") % {"n": settings.ENFORCEMENT_MAX_FILES}}
+        )
+    for kind, upload in files:
+        if kind not in FileKind.values:
+            raise ValidationError({"files": _("Unknown kind of file.")})
+        if upload.size > settings.ENFORCEMENT_MAX_FILE_BYTES:
+            raise ValidationError(
+                {
+                    "files": _("“%(name)s” is larger than %(mb)d MB.")
+                    % {"name": upload.name, "mb": settings.ENFORCEMENT_MAX_FILE_BYTES // 2**20}
+                }
+            )
+        head = upload.read(media.HEAD_BYTES)
+        upload.seek(0)
+        if not media.fits(kind, head):
+            raise ValidationError(
+                {
+                    "files": _("“%(name)s” is not a file of the kind “%(kind)s”.")
+                    % {"name": upload.name, "kind": FileKind(kind).label}
+                }
+            )
 
 
 def _refuse_if(errors: dict) -> None:

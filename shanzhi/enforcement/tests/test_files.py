@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from shanzhi.core.models import AuditEvent
 from shanzhi.enforcement.actions import do_record_evidence
-from shanzhi.enforcement.models import StepFile
+from shanzhi.enforcement.models import Step, StepFile
 from shanzhi.enforcement.tests.conftest import at, valid_officers
 from shanzhi.enforcement.tests.helpers import decided
 
@@ -125,11 +125,19 @@ def test_documents_and_disguised_files_are_downloads(
         note="笔录",
         files=[
             _upload("document", "笔录.pdf", b"%PDF-1.4", "application/pdf"),
-            _upload("photo", "scene.svg", b"<svg onload='x'/>", "image/svg+xml"),
-            _upload("video", "clip.html", b"<script>x</script>", "text/html"),
             _upload("audio", "voice.mp3", b"ID3", "audio/mpeg"),
         ],
     )
+    # Disguised files are refused on upload (``test_disguised_files_are_refused``); were
+    # one stored all the same (an earlier record), it is served as a download.
+    step = Step.objects.get(ecase=ecase, kind="evidence")
+    for kind, name, content, media_type in (
+        ("photo", "scene.svg", b"<svg onload='x'/>", "image/svg+xml"),
+        ("video", "clip.html", b"<script>x</script>", "text/html"),
+    ):
+        StepFile.objects.create(
+            step=step, kind=kind, name=name, file=SimpleUploadedFile(name, content, media_type)
+        )
     client = client_as("zf-officer1")
     got = {}
     for item in StepFile.objects.filter(step__ecase=ecase):
@@ -145,3 +153,37 @@ def test_documents_and_disguised_files_are_downloads(
 def test_post_is_refused(client_as, with_photo):
     ecase, item = with_photo
     assert client_as("zf-officer1").post(_url(ecase, item)).status_code == 405
+
+
+def test_disguised_files_are_refused(new_case, matter, officers, officer_user, settings):
+    """A file is evidence of its kind only when its first bytes say so, and no larger
+    than the limit; a refused file stores nothing of the step."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    ecase = new_case(matter, now=at(2025, 9, 1, 9))
+    for upload in (
+        _upload("video", "clip.mp4", b"<script>x</script>", "video/mp4"),
+        _upload("photo", "scene.jpg", b"<svg onload='x'/>", "image/jpeg"),
+    ):
+        with pytest.raises(ValidationError, match="is not a file of the kind"):
+            do_record_evidence(
+                ecase,
+                actor=officer_user,
+                now=at(2025, 9, 2, 9),
+                officers=valid_officers(officers),
+                note="笔录",
+                files=[upload],
+            )
+    settings.ENFORCEMENT_MAX_FILE_BYTES = 8
+    with pytest.raises(ValidationError, match="larger than"):
+        do_record_evidence(
+            ecase,
+            actor=officer_user,
+            now=at(2025, 9, 2, 9),
+            officers=valid_officers(officers),
+            note="笔录",
+            files=[_upload("document", "big.pdf", b"%PDF-1.4 and more", "application/pdf")],
+        )
+    assert not Step.objects.filter(ecase=ecase, kind="evidence").exists()
+    assert not StepFile.objects.filter(step__ecase=ecase).exists()

@@ -413,7 +413,7 @@ def test_evidence_page_stores_photos_and_video(client_as, new_case, matter, offi
             "officers": [officers[0].pk, officers[1].pk],
             "note": "现场检查笔录",
             "file_photo": SimpleUploadedFile("a.jpg", b"\xff\xd8\xff", "image/jpeg"),
-            "file_video": SimpleUploadedFile("b.mp4", b"\x00\x00\x00\x18", "video/mp4"),
+            "file_video": SimpleUploadedFile("b.mp4", b"\x00\x00\x00\x18ftypmp42", "video/mp4"),
         },
     )
     assert page.status_code == 302
