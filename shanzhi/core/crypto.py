@@ -17,3 +17,17 @@ def encrypt(value: str) -> str:
 
 def decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode() if token else ""
+
+
+def encrypted_property(name: str):
+    """A model property reading and writing the column ``<name>_encrypted`` in clear
+    text (the column holds the value encrypted with the first key)."""
+    field = f"{name}_encrypted"
+
+    def get(self) -> str:
+        return decrypt(getattr(self, field))
+
+    def set(self, value: str) -> None:
+        setattr(self, field, encrypt((value or "").strip()))
+
+    return property(get, set)

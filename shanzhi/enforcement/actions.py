@@ -38,7 +38,7 @@ from shanzhi.enforcement.models import (
     StepKind,
 )
 from shanzhi.legal.gate import require_passing_review
-from shanzhi.lib import media, workdays
+from shanzhi.lib import codes, idcard, identity, media, workdays
 from shanzhi.org.models import BodyKind, Level
 
 SOURCE_CHANNEL = {
@@ -280,6 +280,20 @@ def do_register_clue(clue: Clue, *, actor, now=None) -> EnforcementCase:
         errors["party_kind"] = _("Say whether the party is an individual or an organisation.")
     if not (clue.party_name or "").strip():
         errors["party_name"] = _("Enter the party's name.")
+    elif len(clue.party_name.strip()) > 100:
+        errors["party_name"] = _("The party's name has at most 100 characters.")
+    party_id = (clue.party_id or "").strip().upper()
+    if party_id and clue.party_kind == PartyKind.INDIVIDUAL and not idcard.is_valid(party_id):
+        errors["party_id"] = _("This is not a valid ID number (居民身份证号码).")
+    elif (
+        party_id and clue.party_kind == PartyKind.ORGANISATION and not codes.is_valid_uscc(party_id)
+    ):
+        errors["party_id"] = _("This is not a valid unified social credit code.")
+    party_phone = (clue.party_phone or "").strip()
+    if party_phone and not (
+        identity.is_valid_mobile(party_phone) or codes.is_valid_phone(party_phone)
+    ):
+        errors["party_phone"] = _("This is not a phone number.")
     if not (clue.title or "").strip() or not (clue.description or "").strip():
         errors["title"] = _("A clue needs a title and a description.")
     if clue.device is not None and not clue.device.usable:
@@ -322,9 +336,9 @@ def do_register_clue(clue: Clue, *, actor, now=None) -> EnforcementCase:
             source_case=clue.source_case,
             device=clue.device,
             party_kind=clue.party_kind,
-            party_name=clue.party_name.strip()[:100],
-            party_id=clue.party_id.strip()[:30],
-            party_phone=clue.party_phone.strip()[:20],
+            party_name=clue.party_name.strip(),
+            party_id=party_id,
+            party_phone=party_phone,
         )
         Step.objects.create(
             ecase=ecase,

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shanzhi.cases.models import Case
+from shanzhi.core import crypto
 from shanzhi.org.models import Body, Region
 
 ZERO = Decimal("0")
@@ -203,10 +204,10 @@ class EnforcementCase(models.Model):
     # The party (当事人): kept minimised and never on public pages except as published.
     party_kind = models.CharField(_("party"), max_length=12, choices=PartyKind.choices)
     party_name = models.CharField(_("party name"), max_length=100)
-    party_id = models.CharField(
-        _("ID number or unified social credit code"), max_length=30, blank=True
-    )
-    party_phone = models.CharField(_("party phone"), max_length=20, blank=True)
+    # The ID number (or unified social credit code) and the phone, encrypted at rest
+    # like every personal number of the platform (``registry_rotate_keys`` covers them).
+    party_id_encrypted = models.TextField(blank=True, editable=False)
+    party_phone_encrypted = models.TextField(blank=True, editable=False)
     filing_standard = models.TextField(_("filing standard met (立案标准)"), blank=True)
     filed_at = models.DateTimeField(null=True, blank=True)
     penalty_kinds = models.JSONField(_("penalty intended"), default=list)
@@ -229,6 +230,9 @@ class EnforcementCase(models.Model):
 
     class Meta:
         ordering = ["-pk"]
+
+    party_id = crypto.encrypted_property("party_id")
+    party_phone = crypto.encrypted_property("party_phone")
 
     def __str__(self):
         return self.case.number

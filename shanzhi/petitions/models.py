@@ -79,17 +79,7 @@ class Remedy(models.TextChoices):
     )
 
 
-def encrypted(name: str):
-    """A property reading and writing ``<name>_encrypted`` in clear text."""
-    field = f"{name}_encrypted"
-
-    def get(self) -> str:
-        return crypto.decrypt(getattr(self, field))
-
-    def set(self, value: str) -> None:
-        setattr(self, field, crypto.encrypt((value or "").strip()))
-
-    return property(get, set)
+encrypted = crypto.encrypted_property
 
 
 class PetitionQuerySet(models.QuerySet):

@@ -53,6 +53,8 @@ ENCRYPTED_FIELDS = (
     ("petitions.Participant", "id_number_encrypted", None, None),
     ("petitions.Document", "text_encrypted", None, None),
     ("petitions.Review", "reasons_encrypted", None, None),
+    ("enforcement.EnforcementCase", "party_id_encrypted", None, None),
+    ("enforcement.EnforcementCase", "party_phone_encrypted", None, None),
 )
 
 

@@ -101,7 +101,7 @@ def test_organisation_on_the_spot_up_to_3000(new_case, demo, officers, officer_u
         file=False,
         party_kind="organisation",
         name="示范商贸有限公司",
-        party_id="91110105MA01ABCD2X",
+        party_id="91110105MA01ABCD26",
     )
     with pytest.raises(ValidationError, match="3000"):
         do_take_step(
