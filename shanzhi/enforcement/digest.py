@@ -85,7 +85,7 @@ def send_daily(now=None) -> dict:
         if already_sent(user, day):
             skipped += 1
             continue
-        cases = list(access.visible_cases(user).order_by("pk"))
+        cases = list(supervision.with_records(access.visible_cases(user)).order_by("pk"))
         found = []
         for ecase in cases:
             if ecase.pk not in by_case:

@@ -50,6 +50,15 @@ class Anomaly:
         return self.ecase.case.number
 
 
+def with_records(cases):
+    """``cases`` (a queryset of enforcement cases) with what ``anomalies`` reads of each
+    — the clocks, the steps with their files and officers, the publication — read in a
+    few queries for them all, not several for each."""
+    return cases.select_related("case", "matter", "team", "street", "publication").prefetch_related(
+        "case__clocks", "steps__files", "steps__officers"
+    )
+
+
 def anomalies(cases, now=None) -> list[Anomaly]:
     now = now or timezone.now()
     found: list[Anomaly] = []
@@ -65,7 +74,11 @@ def _of(ecase, now) -> list[Anomaly]:
     def add(kind, message, basis):
         out.append(Anomaly(kind, ecase, message, basis))
 
-    decide = case.clocks.filter(name="decide").order_by("-pk").first()
+    decide = max(
+        (clock for clock in case.clocks.all() if clock.name == "decide"),
+        key=lambda clock: clock.pk,
+        default=None,
+    )
     if decide is not None and decide.stopped_at is None:
         light = case_clocks.light(decide, now)
         if light == "red":
@@ -74,7 +87,8 @@ def _of(ecase, now) -> list[Anomaly]:
             add("near_limit", _("The 90 days for the decision are nearly over."), p.ART_60)
     if ecase.decided_late:
         add("past_limit", _("Decided after the 90 days from filing."), p.ART_60)
-    kinds = set(ecase.steps.values_list("kind", flat=True))
+    steps = list(ecase.steps.all())
+    kinds = {step.kind for step in steps}
     state = case.state
     on_spot = ecase.on_the_spot
     missing = []
@@ -88,8 +102,8 @@ def _of(ecase, now) -> list[Anomaly]:
         missing.append(_("service"))
     if state == "closed" and StepKind.EXECUTION not in kinds:
         missing.append(_("execution"))
-    evidence = list(ecase.steps.filter(kind=StepKind.EVIDENCE).prefetch_related("officers"))
-    if any(not step.files.exists() for step in evidence):
+    evidence = [step for step in steps if step.kind == StepKind.EVIDENCE]
+    if any(not step.files.all() for step in evidence):
         missing.append(_("photos, audio or video of the evidence"))
     if missing:
         add(
@@ -100,7 +114,7 @@ def _of(ecase, now) -> list[Anomaly]:
     heard = StepKind.HEARING in kinds and state in AFTER_DECISION
     if ecase.decided_at and (ecase.review_required or heard) and ecase.reviewed_draft is None:
         add("no_review", _("Decided without the legal review it required."), p.ART_58)
-    if any(step.officers.count() < 2 for step in evidence):
+    if any(len(step.officers.all()) < 2 for step in evidence):
         add("single_officer", _("Evidence gathered by fewer than two officers."), p.ART_42)
     if (
         state not in ("received", "assigned", "filed", "investigated", "not_filed")
@@ -110,7 +124,7 @@ def _of(ecase, now) -> list[Anomaly]:
         and not ecase.hearing_offered
     ):
         add("hearing_not_offered", _("The right to a hearing was not offered."), p.ART_63)
-    publication = getattr(ecase, "_publication", None) or _publication(ecase)
+    publication = _publication(ecase)
     if publication is not None:
         if publication.published_at is None and now > publication.due_at:
             add(
@@ -135,24 +149,7 @@ def _of(ecase, now) -> list[Anomaly]:
 def _publication(ecase):
     from shanzhi.enforcement.models import Publication
 
-    return Publication.objects.filter(ecase=ecase).first()
-
-
-def summary(cases, now=None) -> list[dict]:
-    """Per matter and per team: open cases, near and past the 90-day limit."""
-    now = now or timezone.now()
-    rows: dict[tuple, dict] = {}
-    for ecase in cases:
-        for key, label in (("matter", ecase.matter.name), ("team", ecase.team.name)):
-            row = rows.setdefault(
-                (key, label), {"by": key, "name": label, "open": 0, "near": 0, "past": 0}
-            )
-            if not p.PROCEDURE.by_state[ecase.case.state].final:
-                row["open"] += 1
-            decide = ecase.case.clocks.filter(name="decide", stopped_at__isnull=True).first()
-            light = case_clocks.light(decide, now) if decide else ""
-            if light == "yellow":
-                row["near"] += 1
-            if light == "red" or ecase.decided_late:
-                row["past"] += 1
-    return sorted(rows.values(), key=lambda r: (r["by"], r["name"]))
+    try:
+        return ecase.publication  # read with the case by ``with_records``
+    except Publication.DoesNotExist:
+        return None

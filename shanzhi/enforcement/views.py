@@ -501,7 +501,7 @@ def document(request, number, kind):
 
 @login_required
 def supervision_page(request):
-    cases = list(access.visible_cases(request.user))
+    cases = list(supervision.with_records(access.visible_cases(request.user)))
     if not cases and not access.may_manage(request.user):
         raise Http404(access.NOT_FOUND)
     fig = charts.figures(cases, now=timezone.now())

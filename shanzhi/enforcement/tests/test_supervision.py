@@ -73,3 +73,25 @@ def test_missing_step_record(new_case, matter, officers, officer_user):
     found = anomalies([ecase], now=at(2025, 9, 6, 9))
     assert [a.kind for a in found] == ["missing_record"]
     assert "decision" in found[0].message
+
+
+def test_the_anomalies_of_many_cases_take_a_few_queries(new_case, matter):
+    """Read through ``with_records``, the anomalies of six cases take as many queries as
+    those of two: the supervision page and the digest do not read each case apart."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shanzhi.enforcement.models import EnforcementCase
+    from shanzhi.enforcement.supervision import anomalies, with_records
+
+    def queries_for_all():
+        with CaptureQueriesContext(connection) as queries:
+            anomalies(list(with_records(EnforcementCase.objects.all())))
+        return len(queries)
+
+    for day in (1, 2):
+        new_case(matter, now=at(2025, 9, day, 9))
+    few = queries_for_all()
+    for day in (3, 4, 5, 8):
+        new_case(matter, now=at(2025, 9, day, 9))
+    assert queries_for_all() == few
