@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -78,16 +79,27 @@ def _datetime(value, field_name):
 
 def matter_list(request):
     """The public list of delegated matters per street (Art. 24, Art. 39)."""
-    streets = Region.objects.filter(level=Level.STREET, is_active=True).order_by("code")
-    rows = []
-    for street in streets:
-        matters = (
-            DelegatedMatter.objects.filter(streets=street, active=True)
-            .select_related("department")
-            .order_by("power_code")
+    matters = (
+        DelegatedMatter.objects.filter(active=True)
+        .select_related("department")
+        .prefetch_related(Prefetch("streets", queryset=Region.objects.defer("geometry")))
+        .order_by("power_code")
+    )
+    by_street: dict = {}
+    for matter in matters:
+        for street in matter.streets.all():
+            if street.is_active:
+                by_street.setdefault(street, []).append(matter)
+    teams = {
+        team.region_id: team
+        for team in Body.objects.filter(
+            region__in=list(by_street), kind=BodyKind.ENFORCEMENT_BRIGADE, is_active=True
         )
-        if matters:
-            rows.append((street, access.team_of(street), list(matters)))
+    }
+    rows = [
+        (street, teams.get(street.pk), by_street[street])
+        for street in sorted(by_street, key=lambda s: s.code)
+    ]
     return render(request, "enforcement/matters_public.html", {"rows": rows, "basis": p})
 
 
@@ -249,7 +261,8 @@ def officer_edit(request, pk=None):
 @login_required
 def case_list(request):
     cases = access.visible_cases(request.user).order_by("-pk")[:300]
-    if not cases and not access.streets_worked(request.user):
+    may_register = bool(access.streets_worked(request.user))
+    if not cases and not may_register:
         raise Http404(access.NOT_FOUND)
     now = timezone.now()
     calendar = current_calendar()
@@ -264,7 +277,7 @@ def case_list(request):
     return render(
         request,
         "enforcement/case_list.html",
-        {"rows": rows, "may_register": bool(access.streets_worked(request.user))},
+        {"rows": rows, "may_register": may_register},
     )
 
 
@@ -350,9 +363,8 @@ def case_page_context(request, ecase, errors=()):
     now = timezone.now()
     clocks = clock_rows(case, now)
     writable = access.works_on(request.user, ecase.street)
-    steps = allowed_transitions(request.user, case, owner=p.OWNER) if writable else []
-    if not writable:
-        steps = [t for t in steps if t.action == "assign"]
+    allowed = allowed_transitions(request.user, case, owner=p.OWNER)
+    steps = allowed if writable else []
     due = actions.payment_due(ecase)
     today = timezone.localdate()
     pending_surcharge = (
@@ -370,11 +382,7 @@ def case_page_context(request, ecase, errors=()):
         "case": case,
         "clocks": clocks,
         "steps": steps,
-        "may_assign": [
-            t
-            for t in allowed_transitions(request.user, case, owner=p.OWNER)
-            if t.action == "assign"
-        ],
+        "may_assign": [t for t in allowed if t.action == "assign"],
         "writable": writable,
         "records": ecase.steps.prefetch_related("officers__user", "files").select_related("device"),
         "officers": Officer.objects.filter(revoked=False).select_related("user"),
