@@ -201,12 +201,12 @@ class _Generator:
             found: list[tuple[float, float]] = []
             while len(found) < len(rows):
                 k = int((len(rows) - len(found)) * 1.5) + 8
-                xs = self.np_rng.uniform(minx, maxx, k)
-                ys = self.np_rng.uniform(miny, maxy, k)
+                # Rounded first, as stored: a point rounded after the test could cross
+                # the boundary into the neighbouring grid.
+                xs = self.np_rng.uniform(minx, maxx, k).round(7)
+                ys = self.np_rng.uniform(miny, maxy, k).round(7)
                 inside = shapely.contains_xy(shape, xs, ys)
-                found.extend(
-                    zip(xs[inside].round(7).tolist(), ys[inside].round(7).tolist(), strict=True)
-                )
+                found.extend(zip(xs[inside].tolist(), ys[inside].tolist(), strict=True))
             for row, point in zip(rows, found, strict=False):
                 result[row] = point
         return result
